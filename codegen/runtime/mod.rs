@@ -24,6 +24,8 @@ pub use deviation::{Deviation, DeviationKind, DeviationSink, JsonLines, JsonType
 pub use deviation::{listening, observe_operation, report, tolerated};
 #[doc(hidden)]
 pub use fit::Shape;
+#[doc(hidden)]
+pub use struct_codec::absent;
 /// What a generated struct keeps of the properties its schema does not declare.
 pub use structs::Extras;
 #[doc(hidden)]

@@ -43,11 +43,13 @@ pub fn codec(api: &Api, def: &TypeDef, fields: &[Field], tag: Option<&StructTag>
     if let Some(StructTag { property, value }) = tag {
         let _ = write!(table, ", tag {} = {}", text_literal(property), text_literal(value));
     }
-    let kept = match undeclared {
-        Undeclared::Kept(field) => ident(field).to_string(),
-        Undeclared::Dropped => "_".to_string(),
+    let keeps = match undeclared {
+        Undeclared::Kept(field) => format!("keeps undeclared: true, in {}", ident(field)),
+        Undeclared::Dropped => "keeps undeclared: false".to_string(),
     };
-    let _ = write!(table, ";\n    slots {slots}, undeclared {kept};\n    with_required(");
+    // A struct without fields has no slots.
+    let slots = if fields.is_empty() { String::new() } else { format!("slots {slots}, ") };
+    let _ = write!(table, ";\n    {slots}{keeps};\n    with_required(");
     let required: Vec<&Field> = fields.iter().filter(|field| field.presence.is_required()).collect();
     let grouped = def.required_type.as_ref().filter(|_| !required.is_empty());
     let bindings = binding_names(&required.iter().map(|field| &field.name).collect::<Vec<_>>());

@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::Agent as "Agent" from "/components/schemas/Agent";
-    slots AgentSlots, undeclared additional_properties;
+    slots AgentSlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::Metadata, spec: types::AgentSpec);
     events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
     metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
@@ -16,7 +16,7 @@ struct_codec! {
 
 struct_codec! {
     types::AgentList as "AgentList" from "/components/schemas/AgentList";
-    slots AgentListSlots, undeclared additional_properties;
+    slots AgentListSlots, keeps undeclared: true, in additional_properties;
     with_required();
     data: Option<Option<Vec<types::Agent>>> = "data", optional, no_value, None;
     meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
@@ -24,7 +24,7 @@ struct_codec! {
 
 struct_codec! {
     types::AgentRuntime as "AgentRuntime" from "/components/schemas/AgentRuntime";
-    slots AgentRuntimeSlots, undeclared additional_properties;
+    slots AgentRuntimeSlots, keeps undeclared: true, in additional_properties;
     with_required();
     envs: Option<Option<Vec<types::Env>>> = "envs", optional, no_value, None;
     generation: Option<Option<types::RuntimeGeneration>> = "generation", optional, no_value, None;
@@ -36,7 +36,7 @@ struct_codec! {
 
 struct_codec! {
     types::AgentSpec as "AgentSpec" from "/components/schemas/AgentSpec";
-    slots AgentSpecSlots, undeclared additional_properties;
+    slots AgentSpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     enabled: Option<Option<bool>> = "enabled", optional, no_value, None;
     policies: Option<Option<types::PoliciesList>> = "policies", optional, no_value, None;
@@ -51,7 +51,7 @@ struct_codec! {
 
 struct_codec! {
     types::ApiKey as "ApiKey" from "/components/schemas/ApiKey";
-    slots ApiKeySlots, undeclared additional_properties;
+    slots ApiKeySlots, keeps undeclared: true, in additional_properties;
     with_required();
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
     updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
@@ -67,7 +67,7 @@ struct_codec! {
 
 struct_codec! {
     types::AppRevision as "AppRevision" from "/components/schemas/AppRevision";
-    slots AppRevisionSlots, undeclared additional_properties;
+    slots AppRevisionSlots, keeps undeclared: true, in additional_properties;
     with_required(image: String);
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
     created_by: Option<Option<String>> = "createdBy", optional, no_value, None;
@@ -81,7 +81,7 @@ struct_codec! {
 
 struct_codec! {
     types::AppRevisionConfiguration as "AppRevisionConfiguration" from "/components/schemas/AppRevisionConfiguration";
-    slots AppRevisionConfigurationSlots, undeclared additional_properties;
+    slots AppRevisionConfigurationSlots, keeps undeclared: true, in additional_properties;
     with_required();
     active: Option<Option<String>> = "active", optional, no_value, None;
     canary: Option<Option<String>> = "canary", optional, no_value, None;
@@ -92,7 +92,7 @@ struct_codec! {
 
 struct_codec! {
     types::AppUrl as "AppUrl" from "/components/schemas/AppUrl";
-    slots AppUrlSlots, undeclared additional_properties;
+    slots AppUrlSlots, keeps undeclared: true, in additional_properties;
     with_required(domain: String);
     domain: Option<String> = "domain", field, refused, domain;
     subdomain: Option<Option<String>> = "subdomain", optional, no_value, None;
@@ -100,7 +100,7 @@ struct_codec! {
 
 struct_codec! {
     types::Application as "Application" from "/components/schemas/Application";
-    slots ApplicationSlots, undeclared additional_properties;
+    slots ApplicationSlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::Metadata, spec: types::ApplicationSpec);
     events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
     metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
@@ -111,14 +111,14 @@ struct_codec! {
 
 struct_codec! {
     types::ApplicationExtension as "ApplicationExtension" from "/components/schemas/ApplicationExtension";
-    slots ApplicationExtensionSlots, undeclared additional_properties;
+    slots ApplicationExtensionSlots, keeps undeclared: true, in additional_properties;
     with_required();
     sandbox: Option<Option<String>> = "sandbox", optional, no_value, None;
 }
 
 struct_codec! {
     types::ApplicationList as "ApplicationList" from "/components/schemas/ApplicationList";
-    slots ApplicationListSlots, undeclared additional_properties;
+    slots ApplicationListSlots, keeps undeclared: true, in additional_properties;
     with_required();
     data: Option<Option<Vec<types::Application>>> = "data", optional, no_value, None;
     meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
@@ -126,7 +126,7 @@ struct_codec! {
 
 struct_codec! {
     types::ApplicationSpec as "ApplicationSpec" from "/components/schemas/ApplicationSpec";
-    slots ApplicationSpecSlots, undeclared additional_properties;
+    slots ApplicationSpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     enabled: Option<Option<bool>> = "enabled", optional, no_value, None;
     envs: Option<Option<Vec<types::Env>>> = "envs", optional, no_value, None;
@@ -143,7 +143,7 @@ struct_codec! {
 
 struct_codec! {
     types::ChangelogEntry as "ChangelogEntry" from "/components/schemas/ChangelogEntry";
-    slots ChangelogEntrySlots, undeclared additional_properties;
+    slots ChangelogEntrySlots, keeps undeclared: true, in additional_properties;
     with_required();
     content: Option<Option<String>> = "content", optional, no_value, None;
     date: Option<Option<String>> = "date", optional, no_value, None;
@@ -152,14 +152,14 @@ struct_codec! {
 
 struct_codec! {
     types::ChangelogResponse as "ChangelogResponse" from "/components/schemas/ChangelogResponse";
-    slots ChangelogResponseSlots, undeclared additional_properties;
+    slots ChangelogResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     entries: Option<Option<Vec<types::ChangelogEntry>>> = "entries", optional, no_value, None;
 }
 
 struct_codec! {
     types::CheckWorkspaceAvailabilityBody as "CheckWorkspaceAvailabilityBody" from "/paths/~1workspaces~1availability/post/requestBody/content/application~1json/schema";
-    slots CheckWorkspaceAvailabilityBodySlots, undeclared additional_properties;
+    slots CheckWorkspaceAvailabilityBodySlots, keeps undeclared: true, in additional_properties;
     with_required(name: String);
     name: Option<String> = "name", field, refused, name;
 }
@@ -202,7 +202,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CheckWorkspaceAvailabilityRespons
 
 struct_codec! {
     types::CleanupImagesResponse as "CleanupImagesResponse" from "/paths/~1images/delete/responses/200/content/application~1json/schema";
-    slots CleanupImagesResponseSlots, undeclared additional_properties;
+    slots CleanupImagesResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     deleted: Option<Option<i64>> = "deleted", optional, no_value, None;
     message: Option<Option<String>> = "message", optional, no_value, None;
@@ -210,7 +210,7 @@ struct_codec! {
 
 struct_codec! {
     types::Configuration as "Configuration" from "/components/schemas/Configuration";
-    slots ConfigurationSlots, undeclared additional_properties;
+    slots ConfigurationSlots, keeps undeclared: true, in additional_properties;
     with_required();
     continents: Option<Option<Vec<types::Continent>>> = "continents", optional, no_value, None;
     countries: Option<Option<Vec<types::Country>>> = "countries", optional, no_value, None;
@@ -221,7 +221,7 @@ struct_codec! {
 
 struct_codec! {
     types::Continent as "Continent" from "/components/schemas/Continent";
-    slots ContinentSlots, undeclared additional_properties;
+    slots ContinentSlots, keeps undeclared: true, in additional_properties;
     with_required();
     display_name: Option<Option<String>> = "displayName", optional, no_value, None;
     name: Option<Option<String>> = "name", optional, no_value, None;
@@ -229,7 +229,7 @@ struct_codec! {
 
 struct_codec! {
     types::CoreEvent as "CoreEvent" from "/components/schemas/CoreEvent";
-    slots CoreEventSlots, undeclared additional_properties;
+    slots CoreEventSlots, keeps undeclared: true, in additional_properties;
     with_required();
     canary_revision: Option<Option<String>> = "canaryRevision", optional, no_value, None;
     message: Option<Option<String>> = "message", optional, no_value, None;
@@ -241,7 +241,7 @@ struct_codec! {
 
 struct_codec! {
     types::Country as "Country" from "/components/schemas/Country";
-    slots CountrySlots, undeclared additional_properties;
+    slots CountrySlots, keeps undeclared: true, in additional_properties;
     with_required();
     display_name: Option<Option<String>> = "displayName", optional, no_value, None;
     name: Option<Option<String>> = "name", optional, no_value, None;
@@ -249,7 +249,7 @@ struct_codec! {
 
 struct_codec! {
     types::CreateApiKeyForServiceAccountBody as "CreateApiKeyForServiceAccountBody" from "/paths/~1service_accounts~1{clientId}~1api_keys/post/requestBody/content/application~1json/schema";
-    slots CreateApiKeyForServiceAccountBodySlots, undeclared additional_properties;
+    slots CreateApiKeyForServiceAccountBodySlots, keeps undeclared: true, in additional_properties;
     with_required();
     expires_in: Option<Option<String>> = "expires_in", optional, no_value, None;
     name: Option<Option<String>> = "name", optional, no_value, None;
@@ -257,7 +257,7 @@ struct_codec! {
 
 struct_codec! {
     types::CreateDriveAccessTokenResponse as "CreateDriveAccessTokenResponse" from "/paths/~1drives~1{driveName}~1access-token/post/responses/200/content/application~1json/schema";
-    slots CreateDriveAccessTokenResponseSlots, undeclared additional_properties;
+    slots CreateDriveAccessTokenResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     access_token: Option<Option<String>> = "access_token", optional, no_value, None;
     expires_in: Option<Option<f64>> = "expires_in", optional, no_value, None;
@@ -266,7 +266,7 @@ struct_codec! {
 
 struct_codec! {
     types::CreateImageBody as "CreateImageBody" from "/paths/~1images/post/requestBody/content/application~1json/schema";
-    slots CreateImageBodySlots, undeclared additional_properties;
+    slots CreateImageBodySlots, keeps undeclared: true, in additional_properties;
     with_required(name: String, resource_type: String);
     generation: Option<Option<String>> = "generation", optional, no_value, None;
     image: Option<Option<String>> = "image", optional, no_value, None;
@@ -276,7 +276,7 @@ struct_codec! {
 
 struct_codec! {
     types::CreateImageResponse as "CreateImageResponse" from "/paths/~1images/post/responses/200/content/application~1json/schema";
-    slots CreateImageResponseSlots, undeclared additional_properties;
+    slots CreateImageResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     image: Option<Option<String>> = "image", optional, no_value, None;
     message: Option<Option<String>> = "message", optional, no_value, None;
@@ -286,7 +286,7 @@ struct_codec! {
 
 struct_codec! {
     types::CreateJobExecutionOutput as "CreateJobExecutionOutput" from "/components/schemas/CreateJobExecutionOutput";
-    slots CreateJobExecutionOutputSlots, undeclared additional_properties;
+    slots CreateJobExecutionOutputSlots, keeps undeclared: true, in additional_properties;
     with_required();
     execution_id: Option<Option<String>> = "executionId", optional, no_value, None;
     id: Option<Option<String>> = "id", optional, no_value, None;
@@ -297,7 +297,7 @@ struct_codec! {
 
 struct_codec! {
     types::CreateJobExecutionRequest as "CreateJobExecutionRequest" from "/components/schemas/CreateJobExecutionRequest";
-    slots CreateJobExecutionRequestSlots, undeclared additional_properties;
+    slots CreateJobExecutionRequestSlots, keeps undeclared: true, in additional_properties;
     with_required();
     allow_queue: Option<Option<bool>> = "allowQueue", optional, no_value, None;
     env: Option<Option<::std::collections::BTreeMap<String, String>>> = "env", optional, no_value, None;
@@ -311,7 +311,7 @@ struct_codec! {
 
 struct_codec! {
     types::CreateWorkspaceServiceAccountBody as "CreateWorkspaceServiceAccountBody" from "/paths/~1service_accounts/post/requestBody/content/application~1json/schema";
-    slots CreateWorkspaceServiceAccountBodySlots, undeclared additional_properties;
+    slots CreateWorkspaceServiceAccountBodySlots, keeps undeclared: true, in additional_properties;
     with_required(name: String);
     description: Option<Option<String>> = "description", optional, no_value, None;
     name: Option<String> = "name", field, refused, name;
@@ -319,7 +319,7 @@ struct_codec! {
 
 struct_codec! {
     types::CreateWorkspaceServiceAccountResponse as "CreateWorkspaceServiceAccountResponse" from "/paths/~1service_accounts/post/responses/200/content/application~1json/schema";
-    slots CreateWorkspaceServiceAccountResponseSlots, undeclared additional_properties;
+    slots CreateWorkspaceServiceAccountResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     client_id: Option<Option<String>> = "client_id", optional, no_value, None;
     client_secret: Option<Option<String>> = "client_secret", optional, no_value, None;
@@ -331,7 +331,7 @@ struct_codec! {
 
 struct_codec! {
     types::CustomDomain as "CustomDomain" from "/components/schemas/CustomDomain";
-    slots CustomDomainSlots, undeclared additional_properties;
+    slots CustomDomainSlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::CustomDomainMetadata, spec: types::CustomDomainSpec);
     metadata: Option<types::CustomDomainMetadata> = "metadata", field, refused, metadata;
     spec: Option<types::CustomDomainSpec> = "spec", field, refused, spec;
@@ -339,7 +339,7 @@ struct_codec! {
 
 struct_codec! {
     types::CustomDomainMetadata as "CustomDomainMetadata" from "/components/schemas/CustomDomainMetadata";
-    slots CustomDomainMetadataSlots, undeclared additional_properties;
+    slots CustomDomainMetadataSlots, keeps undeclared: true, in additional_properties;
     with_required();
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
     updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
@@ -354,7 +354,7 @@ struct_codec! {
 
 struct_codec! {
     types::CustomDomainShareTarget as "CustomDomainShareTarget" from "/components/schemas/CustomDomainShareTarget";
-    slots CustomDomainShareTargetSlots, undeclared additional_properties;
+    slots CustomDomainShareTargetSlots, keeps undeclared: true, in additional_properties;
     with_required(status: String, workspace: String);
     status: Option<String> = "status", field, refused, status;
     workspace: Option<String> = "workspace", field, refused, workspace;
@@ -363,7 +363,7 @@ struct_codec! {
 
 struct_codec! {
     types::CustomDomainSpec as "CustomDomainSpec" from "/components/schemas/CustomDomainSpec";
-    slots CustomDomainSpecSlots, undeclared additional_properties;
+    slots CustomDomainSpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     cname_records: Option<Option<String>> = "cnameRecords", optional, no_value, None;
     domain_type: Option<Option<types::CustomDomainSpecDomainType>> = "domainType", optional, no_value, None;
@@ -406,7 +406,7 @@ impl<'de> ::serde::Deserialize<'de> for types::CustomDomainSpecDomainType {
 
 struct_codec! {
     types::DeleteDriveResponse as "DeleteDriveResponse" from "/paths/~1drives~1{driveName}/delete/responses/200/content/application~1json/schema";
-    slots DeleteDriveResponseSlots, undeclared additional_properties;
+    slots DeleteDriveResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     message: Option<Option<String>> = "message", optional, no_value, None;
     name: Option<Option<String>> = "name", optional, no_value, None;
@@ -414,14 +414,14 @@ struct_codec! {
 
 struct_codec! {
     types::DeleteSandboxPreviewTokenResponse as "DeleteSandboxPreviewTokenResponse" from "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens~1{tokenName}/delete/responses/200/content/application~1json/schema";
-    slots DeleteSandboxPreviewTokenResponseSlots, undeclared additional_properties;
+    slots DeleteSandboxPreviewTokenResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     message: Option<Option<String>> = "message", optional, no_value, None;
 }
 
 struct_codec! {
     types::DeleteVolumeTemplateVersionResponse as "DeleteVolumeTemplateVersionResponse" from "/paths/~1volume_templates~1{volumeTemplateName}~1versions~1{versionName}/delete/responses/200/content/application~1json/schema";
-    slots DeleteVolumeTemplateVersionResponseSlots, undeclared additional_properties;
+    slots DeleteVolumeTemplateVersionResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     message: Option<Option<String>> = "message", optional, no_value, None;
     template: Option<Option<types::VolumeTemplate>> = "template", optional, no_value, None;
@@ -429,7 +429,7 @@ struct_codec! {
 
 struct_codec! {
     types::DeleteWorkspaceServiceAccountResponse as "DeleteWorkspaceServiceAccountResponse" from "/paths/~1service_accounts~1{clientId}/delete/responses/200/content/application~1json/schema";
-    slots DeleteWorkspaceServiceAccountResponseSlots, undeclared additional_properties;
+    slots DeleteWorkspaceServiceAccountResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     client_id: Option<Option<String>> = "client_id", optional, no_value, None;
     created_at: Option<Option<String>> = "created_at", optional, no_value, None;
@@ -469,7 +469,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DomainSpecStatus {
 
 struct_codec! {
     types::Drive as "Drive" from "/components/schemas/Drive";
-    slots DriveSlots, undeclared additional_properties;
+    slots DriveSlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::Metadata, spec: types::DriveSpec);
     events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
     metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
@@ -480,7 +480,7 @@ struct_codec! {
 
 struct_codec! {
     types::DriveList as "DriveList" from "/components/schemas/DriveList";
-    slots DriveListSlots, undeclared additional_properties;
+    slots DriveListSlots, keeps undeclared: true, in additional_properties;
     with_required();
     data: Option<Option<Vec<types::Drive>>> = "data", optional, no_value, None;
     meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
@@ -488,7 +488,7 @@ struct_codec! {
 
 struct_codec! {
     types::DrivePermission as "DrivePermission" from "/components/schemas/DrivePermission";
-    slots DrivePermissionSlots, undeclared additional_properties;
+    slots DrivePermissionSlots, keeps undeclared: true, in additional_properties;
     with_required();
     labels: Option<Option<::serde_json::Map<String, ::serde_json::Value>>> = "labels", optional, no_value, None;
     mode: Option<Option<types::DrivePermissionMode>> = "mode", optional, no_value, None;
@@ -525,7 +525,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DrivePermissionMode {
 
 struct_codec! {
     types::DriveSpec as "DriveSpec" from "/components/schemas/DriveSpec";
-    slots DriveSpecSlots, undeclared additional_properties;
+    slots DriveSpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     permissions: Option<Option<Vec<types::DrivePermission>>> = "permissions", optional, no_value, None;
     region: Option<Option<String>> = "region", optional, no_value, None;
@@ -533,14 +533,14 @@ struct_codec! {
 
 struct_codec! {
     types::DriveState as "DriveState" from "/components/schemas/DriveState";
-    slots DriveStateSlots, undeclared additional_properties;
+    slots DriveStateSlots, keeps undeclared: true, in additional_properties;
     with_required();
     s3_url: Option<Option<String>> = "s3Url", optional, no_value, None;
 }
 
 struct_codec! {
     types::EgressConfig as "EgressConfig" from "/components/schemas/EgressConfig";
-    slots EgressConfigSlots, undeclared additional_properties;
+    slots EgressConfigSlots, keeps undeclared: true, in additional_properties;
     with_required();
     gateway: Option<Option<String>> = "gateway", optional, no_value, None;
     mode: Option<Option<String>> = "mode", optional, no_value, None;
@@ -549,7 +549,7 @@ struct_codec! {
 
 struct_codec! {
     types::EgressGateway as "EgressGateway" from "/components/schemas/EgressGateway";
-    slots EgressGatewaySlots, undeclared additional_properties;
+    slots EgressGatewaySlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::EgressGatewayMetadata, spec: types::EgressGatewaySpec);
     events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
     metadata: Option<types::EgressGatewayMetadata> = "metadata", field, refused, metadata;
@@ -559,7 +559,7 @@ struct_codec! {
 
 struct_codec! {
     types::EgressGatewayMetadata as "EgressGatewayMetadata" from "/components/schemas/EgressGatewayMetadata";
-    slots EgressGatewayMetadataSlots, undeclared additional_properties;
+    slots EgressGatewayMetadataSlots, keeps undeclared: true, in additional_properties;
     with_required(name: String);
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
     updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
@@ -573,14 +573,14 @@ struct_codec! {
 
 struct_codec! {
     types::EgressGatewaySpec as "EgressGatewaySpec" from "/components/schemas/EgressGatewaySpec";
-    slots EgressGatewaySpecSlots, undeclared additional_properties;
+    slots EgressGatewaySpecSlots, keeps undeclared: true, in additional_properties;
     with_required(region: String);
     region: Option<String> = "region", field, refused, region;
 }
 
 struct_codec! {
     types::EgressIp as "EgressIp" from "/components/schemas/EgressIP";
-    slots EgressIpSlots, undeclared additional_properties;
+    slots EgressIpSlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::EgressIpMetadata, spec: types::EgressIpSpec);
     events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
     metadata: Option<types::EgressIpMetadata> = "metadata", field, refused, metadata;
@@ -590,7 +590,7 @@ struct_codec! {
 
 struct_codec! {
     types::EgressIpMetadata as "EgressIpMetadata" from "/components/schemas/EgressIPMetadata";
-    slots EgressIpMetadataSlots, undeclared additional_properties;
+    slots EgressIpMetadataSlots, keeps undeclared: true, in additional_properties;
     with_required(name: String);
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
     updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
@@ -605,7 +605,7 @@ struct_codec! {
 
 struct_codec! {
     types::EgressIpSpec as "EgressIpSpec" from "/components/schemas/EgressIPSpec";
-    slots EgressIpSpecSlots, undeclared additional_properties;
+    slots EgressIpSpecSlots, keeps undeclared: true, in additional_properties;
     with_required(ip_family: types::EgressIpSpecIpFamily);
     ip_family: Option<types::EgressIpSpecIpFamily> = "ipFamily", field, refused, ip_family;
     public_ip: Option<Option<String>> = "publicIp", optional, no_value, None;
@@ -641,7 +641,7 @@ impl<'de> ::serde::Deserialize<'de> for types::EgressIpSpecIpFamily {
 
 struct_codec! {
     types::EgressPolicy as "EgressPolicy" from "/components/schemas/EgressPolicy";
-    slots EgressPolicySlots, undeclared additional_properties;
+    slots EgressPolicySlots, keeps undeclared: true, in additional_properties;
     with_required();
     destinations: Option<Option<Vec<String>>> = "destinations", optional, no_value, None;
     mode: Option<Option<String>> = "mode", optional, no_value, None;
@@ -650,7 +650,7 @@ struct_codec! {
 
 struct_codec! {
     types::Entrypoint as "Entrypoint" from "/components/schemas/Entrypoint";
-    slots EntrypointSlots, undeclared additional_properties;
+    slots EntrypointSlots, keeps undeclared: true, in additional_properties;
     with_required();
     args: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "args", optional, no_value, None;
     command: Option<Option<String>> = "command", optional, no_value, None;
@@ -660,7 +660,7 @@ struct_codec! {
 
 struct_codec! {
     types::Env as "Env" from "/components/schemas/Env";
-    slots EnvSlots, undeclared additional_properties;
+    slots EnvSlots, keeps undeclared: true, in additional_properties;
     with_required();
     name: Option<Option<String>> = "name", optional, no_value, None;
     secret: Option<Option<bool>> = "secret", optional, no_value, None;
@@ -669,7 +669,7 @@ struct_codec! {
 
 struct_codec! {
     types::Error as "Error" from "/components/schemas/Error";
-    slots ErrorSlots, undeclared additional_properties;
+    slots ErrorSlots, keeps undeclared: true, in additional_properties;
     with_required(error: String);
     code: Option<Option<i64>> = "code", optional, no_value, None;
     error: Option<String> = "error", field, refused, error;
@@ -678,7 +678,7 @@ struct_codec! {
 
 struct_codec! {
     types::ExpirationPolicy as "ExpirationPolicy" from "/components/schemas/ExpirationPolicy";
-    slots ExpirationPolicySlots, undeclared additional_properties;
+    slots ExpirationPolicySlots, keeps undeclared: true, in additional_properties;
     with_required();
     action: Option<Option<types::ExpirationPolicyAction>> = "action", optional, no_value, None;
     r#type: Option<Option<types::ExpirationPolicyType>> = "type", optional, no_value, None;
@@ -743,14 +743,14 @@ impl<'de> ::serde::Deserialize<'de> for types::ExpirationPolicyType {
 
 struct_codec! {
     types::FirewallConfig as "FirewallConfig" from "/components/schemas/FirewallConfig";
-    slots FirewallConfigSlots, undeclared additional_properties;
+    slots FirewallConfigSlots, keeps undeclared: true, in additional_properties;
     with_required();
     rulesets: Option<Option<Vec<String>>> = "rulesets", optional, no_value, None;
 }
 
 struct_codec! {
     types::Flavor as "Flavor" from "/components/schemas/Flavor";
-    slots FlavorSlots, undeclared additional_properties;
+    slots FlavorSlots, keeps undeclared: true, in additional_properties;
     with_required();
     name: Option<Option<String>> = "name", optional, no_value, None;
     r#type: Option<Option<types::FlavorType>> = "type", optional, no_value, None;
@@ -786,7 +786,7 @@ impl<'de> ::serde::Deserialize<'de> for types::FlavorType {
 
 struct_codec! {
     types::Form as "Form" from "/components/schemas/Form";
-    slots FormSlots, undeclared additional_properties;
+    slots FormSlots, keeps undeclared: true, in additional_properties;
     with_required();
     config: Option<Option<::serde_json::Map<String, ::serde_json::Value>>> = "config", optional, no_value, None;
     oauth: Option<Option<types::Oauth>> = "oauth", optional, no_value, None;
@@ -795,7 +795,7 @@ struct_codec! {
 
 struct_codec! {
     types::Function as "Function" from "/components/schemas/Function";
-    slots FunctionSlots, undeclared additional_properties;
+    slots FunctionSlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::Metadata, spec: types::FunctionSpec);
     events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
     metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
@@ -805,7 +805,7 @@ struct_codec! {
 
 struct_codec! {
     types::FunctionList as "FunctionList" from "/components/schemas/FunctionList";
-    slots FunctionListSlots, undeclared additional_properties;
+    slots FunctionListSlots, keeps undeclared: true, in additional_properties;
     with_required();
     data: Option<Option<Vec<types::Function>>> = "data", optional, no_value, None;
     meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
@@ -813,7 +813,7 @@ struct_codec! {
 
 struct_codec! {
     types::FunctionRuntime as "FunctionRuntime" from "/components/schemas/FunctionRuntime";
-    slots FunctionRuntimeSlots, undeclared additional_properties;
+    slots FunctionRuntimeSlots, keeps undeclared: true, in additional_properties;
     with_required();
     envs: Option<Option<Vec<types::Env>>> = "envs", optional, no_value, None;
     generation: Option<Option<types::RuntimeGeneration>> = "generation", optional, no_value, None;
@@ -855,7 +855,7 @@ impl<'de> ::serde::Deserialize<'de> for types::FunctionRuntimeTransport {
 
 struct_codec! {
     types::FunctionSpec as "FunctionSpec" from "/components/schemas/FunctionSpec";
-    slots FunctionSpecSlots, undeclared additional_properties;
+    slots FunctionSpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     enabled: Option<Option<bool>> = "enabled", optional, no_value, None;
     integration_connections: Option<Option<types::IntegrationConnectionsList>> = "integrationConnections", optional, no_value, None;
@@ -869,28 +869,28 @@ struct_codec! {
 
 struct_codec! {
     types::GetDriveJwksResponse as "GetDriveJwksResponse" from "/paths/~1drives~1jwks.json/get/responses/200/content/application~1json/schema";
-    slots GetDriveJwksResponseSlots, undeclared additional_properties;
+    slots GetDriveJwksResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     keys: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "keys", optional, no_value, None;
 }
 
 struct_codec! {
     types::GetWorkspaceFeaturesResponse as "GetWorkspaceFeaturesResponse" from "/paths/~1features/get/responses/200/content/application~1json/schema";
-    slots GetWorkspaceFeaturesResponseSlots, undeclared additional_properties;
+    slots GetWorkspaceFeaturesResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     features: Option<Option<::std::collections::BTreeMap<String, bool>>> = "features", optional, no_value, None;
 }
 
 struct_codec! {
     types::GithubRunnerConfig as "GithubRunnerConfig" from "/components/schemas/GithubRunnerConfig";
-    slots GithubRunnerConfigSlots, undeclared additional_properties;
+    slots GithubRunnerConfigSlots, keeps undeclared: true, in additional_properties;
     with_required();
     repositories: Option<Option<Vec<String>>> = "repositories", optional, no_value, None;
 }
 
 struct_codec! {
     types::GroupWorkspaceMapping as "GroupWorkspaceMapping" from "/components/schemas/GroupWorkspaceMapping";
-    slots GroupWorkspaceMappingSlots, undeclared additional_properties;
+    slots GroupWorkspaceMappingSlots, keeps undeclared: true, in additional_properties;
     with_required();
     group_name: Option<Option<String>> = "groupName", optional, no_value, None;
     role: Option<Option<types::GroupWorkspaceMappingRole>> = "role", optional, no_value, None;
@@ -926,7 +926,7 @@ impl<'de> ::serde::Deserialize<'de> for types::GroupWorkspaceMappingRole {
 
 struct_codec! {
     types::Image as "Image" from "/components/schemas/Image";
-    slots ImageSlots, undeclared additional_properties;
+    slots ImageSlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::ImageMetadata, spec: types::ImageSpec);
     metadata: Option<types::ImageMetadata> = "metadata", field, refused, metadata;
     spec: Option<types::ImageSpec> = "spec", field, refused, spec;
@@ -934,7 +934,7 @@ struct_codec! {
 
 struct_codec! {
     types::ImageMetadata as "ImageMetadata" from "/components/schemas/ImageMetadata";
-    slots ImageMetadataSlots, undeclared additional_properties;
+    slots ImageMetadataSlots, keeps undeclared: true, in additional_properties;
     with_required();
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
     display_name: Option<Option<String>> = "displayName", optional, no_value, None;
@@ -950,7 +950,7 @@ struct_codec! {
 
 struct_codec! {
     types::ImageShareTarget as "ImageShareTarget" from "/components/schemas/ImageShareTarget";
-    slots ImageShareTargetSlots, undeclared additional_properties;
+    slots ImageShareTargetSlots, keeps undeclared: true, in additional_properties;
     with_required(account_id: String, status: String, workspace: String);
     account_id: Option<String> = "accountId", field, refused, account_id;
     account_owner_email: Option<Option<String>> = "accountOwnerEmail", optional, no_value, None;
@@ -962,7 +962,7 @@ struct_codec! {
 
 struct_codec! {
     types::ImageSpec as "ImageSpec" from "/components/schemas/ImageSpec";
-    slots ImageSpecSlots, undeclared additional_properties;
+    slots ImageSpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     size: Option<Option<i64>> = "size", optional, no_value, None;
     tags: Option<Option<Vec<types::ImageTag>>> = "tags", optional, no_value, None;
@@ -970,7 +970,7 @@ struct_codec! {
 
 struct_codec! {
     types::ImageTag as "ImageTag" from "/components/schemas/ImageTag";
-    slots ImageTagSlots, undeclared additional_properties;
+    slots ImageTagSlots, keeps undeclared: true, in additional_properties;
     with_required();
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
     name: Option<Option<String>> = "name", optional, no_value, None;
@@ -980,7 +980,7 @@ struct_codec! {
 
 struct_codec! {
     types::Integration as "Integration" from "/components/schemas/Integration";
-    slots IntegrationSlots, undeclared additional_properties;
+    slots IntegrationSlots, keeps undeclared: true, in additional_properties;
     with_required();
     additional_infos: Option<Option<::std::collections::BTreeMap<String, String>>> = "additionalInfos", optional, no_value, None;
     endpoints: Option<Option<types::IntegrationEndpoints>> = "endpoints", optional, no_value, None;
@@ -993,7 +993,7 @@ struct_codec! {
 
 struct_codec! {
     types::IntegrationConnection as "IntegrationConnection" from "/components/schemas/IntegrationConnection";
-    slots IntegrationConnectionSlots, undeclared additional_properties;
+    slots IntegrationConnectionSlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::Metadata, spec: types::IntegrationConnectionSpec);
     metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
     spec: Option<types::IntegrationConnectionSpec> = "spec", field, refused, spec;
@@ -1001,7 +1001,7 @@ struct_codec! {
 
 struct_codec! {
     types::IntegrationConnectionSpec as "IntegrationConnectionSpec" from "/components/schemas/IntegrationConnectionSpec";
-    slots IntegrationConnectionSpecSlots, undeclared additional_properties;
+    slots IntegrationConnectionSpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     config: Option<Option<::std::collections::BTreeMap<String, String>>> = "config", optional, no_value, None;
     integration: Option<Option<String>> = "integration", optional, no_value, None;
@@ -1011,7 +1011,7 @@ struct_codec! {
 
 struct_codec! {
     types::IntegrationEndpoint as "IntegrationEndpoint" from "/components/schemas/IntegrationEndpoint";
-    slots IntegrationEndpointSlots, undeclared additional_properties;
+    slots IntegrationEndpointSlots, keeps undeclared: true, in additional_properties;
     with_required();
     body: Option<Option<String>> = "body", optional, no_value, None;
     ignore_models: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "ignoreModels", optional, no_value, None;
@@ -1024,7 +1024,7 @@ struct_codec! {
 
 struct_codec! {
     types::IntegrationEndpointToken as "IntegrationEndpointToken" from "/components/schemas/IntegrationEndpointToken";
-    slots IntegrationEndpointTokenSlots, undeclared additional_properties;
+    slots IntegrationEndpointTokenSlots, keeps undeclared: true, in additional_properties;
     with_required();
     received: Option<Option<String>> = "received", optional, no_value, None;
     sent: Option<Option<String>> = "sent", optional, no_value, None;
@@ -1033,7 +1033,7 @@ struct_codec! {
 
 struct_codec! {
     types::IntegrationOrganization as "IntegrationOrganization" from "/components/schemas/IntegrationOrganization";
-    slots IntegrationOrganizationSlots, undeclared additional_properties;
+    slots IntegrationOrganizationSlots, keeps undeclared: true, in additional_properties;
     with_required();
     avatar_url: Option<Option<String>> = "avatar_url", optional, no_value, None;
     display_name: Option<Option<String>> = "displayName", optional, no_value, None;
@@ -1043,7 +1043,7 @@ struct_codec! {
 
 struct_codec! {
     types::IntegrationRepository as "IntegrationRepository" from "/components/schemas/IntegrationRepository";
-    slots IntegrationRepositorySlots, undeclared additional_properties;
+    slots IntegrationRepositorySlots, keeps undeclared: true, in additional_properties;
     with_required();
     id: Option<Option<String>> = "id", optional, no_value, None;
     is_bl: Option<Option<bool>> = "isBl", optional, no_value, None;
@@ -1054,14 +1054,14 @@ struct_codec! {
 
 struct_codec! {
     types::InviteWorkspaceUserBody as "InviteWorkspaceUserBody" from "/paths/~1users/post/requestBody/content/application~1json/schema";
-    slots InviteWorkspaceUserBodySlots, undeclared additional_properties;
+    slots InviteWorkspaceUserBodySlots, keeps undeclared: true, in additional_properties;
     with_required();
     email: Option<Option<String>> = "email", optional, no_value, None;
 }
 
 struct_codec! {
     types::Job as "Job" from "/components/schemas/Job";
-    slots JobSlots, undeclared additional_properties;
+    slots JobSlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::Metadata, spec: types::JobSpec);
     events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
     metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
@@ -1071,7 +1071,7 @@ struct_codec! {
 
 struct_codec! {
     types::JobExecution as "JobExecution" from "/components/schemas/JobExecution";
-    slots JobExecutionSlots, undeclared additional_properties;
+    slots JobExecutionSlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::JobExecutionMetadata, spec: types::JobExecutionSpec);
     metadata: Option<types::JobExecutionMetadata> = "metadata", field, refused, metadata;
     spec: Option<types::JobExecutionSpec> = "spec", field, refused, spec;
@@ -1082,7 +1082,7 @@ struct_codec! {
 
 struct_codec! {
     types::JobExecutionList as "JobExecutionList" from "/components/schemas/JobExecutionList";
-    slots JobExecutionListSlots, undeclared additional_properties;
+    slots JobExecutionListSlots, keeps undeclared: true, in additional_properties;
     with_required();
     data: Option<Option<Vec<types::JobExecution>>> = "data", optional, no_value, None;
     meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
@@ -1090,7 +1090,7 @@ struct_codec! {
 
 struct_codec! {
     types::JobExecutionMetadata as "JobExecutionMetadata" from "/components/schemas/JobExecutionMetadata";
-    slots JobExecutionMetadataSlots, undeclared additional_properties;
+    slots JobExecutionMetadataSlots, keeps undeclared: true, in additional_properties;
     with_required();
     cluster: Option<Option<String>> = "cluster", optional, no_value, None;
     completed_at: Option<Option<String>> = "completedAt", optional, no_value, None;
@@ -1106,7 +1106,7 @@ struct_codec! {
 
 struct_codec! {
     types::JobExecutionSpec as "JobExecutionSpec" from "/components/schemas/JobExecutionSpec";
-    slots JobExecutionSpecSlots, undeclared additional_properties;
+    slots JobExecutionSpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     env_override: Option<Option<::serde_json::Map<String, ::serde_json::Value>>> = "envOverride", optional, no_value, None;
     memory_override: Option<Option<i64>> = "memoryOverride", optional, no_value, None;
@@ -1117,7 +1117,7 @@ struct_codec! {
 
 struct_codec! {
     types::JobExecutionStats as "JobExecutionStats" from "/components/schemas/JobExecutionStats";
-    slots JobExecutionStatsSlots, undeclared additional_properties;
+    slots JobExecutionStatsSlots, keeps undeclared: true, in additional_properties;
     with_required();
     cancelled: Option<Option<i64>> = "cancelled", optional, no_value, None;
     failure: Option<Option<i64>> = "failure", optional, no_value, None;
@@ -1163,7 +1163,7 @@ impl<'de> ::serde::Deserialize<'de> for types::JobExecutionStatus {
 
 struct_codec! {
     types::JobExecutionTask as "JobExecutionTask" from "/components/schemas/JobExecutionTask";
-    slots JobExecutionTaskSlots, undeclared additional_properties;
+    slots JobExecutionTaskSlots, keeps undeclared: true, in additional_properties;
     with_required();
     conditions: Option<Option<Vec<types::JobExecutionTaskCondition>>> = "conditions", optional, no_value, None;
     metadata: Option<Option<types::JobExecutionTaskMetadata>> = "metadata", optional, no_value, None;
@@ -1173,7 +1173,7 @@ struct_codec! {
 
 struct_codec! {
     types::JobExecutionTaskCondition as "JobExecutionTaskCondition" from "/components/schemas/JobExecutionTaskCondition";
-    slots JobExecutionTaskConditionSlots, undeclared additional_properties;
+    slots JobExecutionTaskConditionSlots, keeps undeclared: true, in additional_properties;
     with_required();
     execution_reason: Option<Option<String>> = "executionReason", optional, no_value, None;
     message: Option<Option<String>> = "message", optional, no_value, None;
@@ -1185,7 +1185,7 @@ struct_codec! {
 
 struct_codec! {
     types::JobExecutionTaskList as "JobExecutionTaskList" from "/components/schemas/JobExecutionTaskList";
-    slots JobExecutionTaskListSlots, undeclared additional_properties;
+    slots JobExecutionTaskListSlots, keeps undeclared: true, in additional_properties;
     with_required();
     data: Option<Option<Vec<types::JobExecutionTask>>> = "data", optional, no_value, None;
     meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
@@ -1193,7 +1193,7 @@ struct_codec! {
 
 struct_codec! {
     types::JobExecutionTaskMetadata as "JobExecutionTaskMetadata" from "/components/schemas/JobExecutionTaskMetadata";
-    slots JobExecutionTaskMetadataSlots, undeclared additional_properties;
+    slots JobExecutionTaskMetadataSlots, keeps undeclared: true, in additional_properties;
     with_required();
     completed_at: Option<Option<String>> = "completedAt", optional, no_value, None;
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
@@ -1205,7 +1205,7 @@ struct_codec! {
 
 struct_codec! {
     types::JobExecutionTaskSpec as "JobExecutionTaskSpec" from "/components/schemas/JobExecutionTaskSpec";
-    slots JobExecutionTaskSpecSlots, undeclared additional_properties;
+    slots JobExecutionTaskSpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     max_retries: Option<Option<i64>> = "maxRetries", optional, no_value, None;
     timeout: Option<Option<String>> = "timeout", optional, no_value, None;
@@ -1246,7 +1246,7 @@ impl<'de> ::serde::Deserialize<'de> for types::JobExecutionTaskStatus {
 
 struct_codec! {
     types::JobList as "JobList" from "/components/schemas/JobList";
-    slots JobListSlots, undeclared additional_properties;
+    slots JobListSlots, keeps undeclared: true, in additional_properties;
     with_required();
     data: Option<Option<Vec<types::Job>>> = "data", optional, no_value, None;
     meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
@@ -1254,7 +1254,7 @@ struct_codec! {
 
 struct_codec! {
     types::JobRuntime as "JobRuntime" from "/components/schemas/JobRuntime";
-    slots JobRuntimeSlots, undeclared additional_properties;
+    slots JobRuntimeSlots, keeps undeclared: true, in additional_properties;
     with_required();
     disk_percent: Option<Option<i64>> = "diskPercent", optional, no_value, None;
     envs: Option<Option<Vec<types::Env>>> = "envs", optional, no_value, None;
@@ -1268,7 +1268,7 @@ struct_codec! {
 
 struct_codec! {
     types::JobSpec as "JobSpec" from "/components/schemas/JobSpec";
-    slots JobSpecSlots, undeclared additional_properties;
+    slots JobSpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     enabled: Option<Option<bool>> = "enabled", optional, no_value, None;
     github_runner: Option<Option<types::GithubRunnerConfig>> = "githubRunner", optional, no_value, None;
@@ -1282,7 +1282,7 @@ struct_codec! {
 
 struct_codec! {
     types::JobVolume as "JobVolume" from "/components/schemas/JobVolume";
-    slots JobVolumeSlots, undeclared additional_properties;
+    slots JobVolumeSlots, keeps undeclared: true, in additional_properties;
     with_required(mount_path: String, name: String, size_mb: i64, r#type: types::JobVolumeType);
     mount_path: Option<String> = "mountPath", field, refused, mount_path;
     name: Option<String> = "name", field, refused, name;
@@ -1376,7 +1376,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ListSandboxSchedulesType {
 
 struct_codec! {
     types::LiteVolume as "LiteVolume" from "/components/schemas/LiteVolume";
-    slots LiteVolumeSlots, undeclared additional_properties;
+    slots LiteVolumeSlots, keeps undeclared: true, in additional_properties;
     with_required();
     metadata: Option<Option<types::LiteVolumeMetadata>> = "metadata", optional, no_value, None;
     spec: Option<Option<types::LiteVolumeSpec>> = "spec", optional, no_value, None;
@@ -1387,7 +1387,7 @@ struct_codec! {
 
 struct_codec! {
     types::LiteVolumeMetadata as "LiteVolumeMetadata" from "/components/schemas/LiteVolumeMetadata";
-    slots LiteVolumeMetadataSlots, undeclared additional_properties;
+    slots LiteVolumeMetadataSlots, keeps undeclared: true, in additional_properties;
     with_required();
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
     display_name: Option<Option<String>> = "displayName", optional, no_value, None;
@@ -1398,7 +1398,7 @@ struct_codec! {
 
 struct_codec! {
     types::LiteVolumeSpec as "LiteVolumeSpec" from "/components/schemas/LiteVolumeSpec";
-    slots LiteVolumeSpecSlots, undeclared additional_properties;
+    slots LiteVolumeSpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     region: Option<Option<String>> = "region", optional, no_value, None;
     size: Option<Option<i64>> = "size", optional, no_value, None;
@@ -1406,7 +1406,7 @@ struct_codec! {
 
 struct_codec! {
     types::LocationResponse as "LocationResponse" from "/components/schemas/LocationResponse";
-    slots LocationResponseSlots, undeclared additional_properties;
+    slots LocationResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     continent: Option<Option<String>> = "continent", optional, no_value, None;
     country: Option<Option<String>> = "country", optional, no_value, None;
@@ -1418,7 +1418,7 @@ struct_codec! {
 
 struct_codec! {
     types::McpDefinition as "McpDefinition" from "/components/schemas/MCPDefinition";
-    slots McpDefinitionSlots, undeclared additional_properties;
+    slots McpDefinitionSlots, keeps undeclared: true, in additional_properties;
     with_required();
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
     updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
@@ -1442,7 +1442,7 @@ struct_codec! {
 
 struct_codec! {
     types::Metadata as "Metadata" from "/components/schemas/Metadata";
-    slots MetadataSlots, undeclared additional_properties;
+    slots MetadataSlots, keeps undeclared: true, in additional_properties;
     with_required(name: String);
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
     updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
@@ -1459,7 +1459,7 @@ struct_codec! {
 
 struct_codec! {
     types::Model as "Model" from "/components/schemas/Model";
-    slots ModelSlots, undeclared additional_properties;
+    slots ModelSlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::Metadata, spec: types::ModelSpec);
     events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
     metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
@@ -1469,7 +1469,7 @@ struct_codec! {
 
 struct_codec! {
     types::ModelList as "ModelList" from "/components/schemas/ModelList";
-    slots ModelListSlots, undeclared additional_properties;
+    slots ModelListSlots, keeps undeclared: true, in additional_properties;
     with_required();
     data: Option<Option<Vec<types::Model>>> = "data", optional, no_value, None;
     meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
@@ -1477,7 +1477,7 @@ struct_codec! {
 
 struct_codec! {
     types::ModelRuntime as "ModelRuntime" from "/components/schemas/ModelRuntime";
-    slots ModelRuntimeSlots, undeclared additional_properties;
+    slots ModelRuntimeSlots, keeps undeclared: true, in additional_properties;
     with_required();
     endpoint_name: Option<Option<String>> = "endpointName", optional, no_value, None;
     generation: Option<Option<types::ModelRuntimeGeneration>> = "generation", optional, no_value, None;
@@ -1560,7 +1560,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ModelRuntimeType {
 
 struct_codec! {
     types::ModelSpec as "ModelSpec" from "/components/schemas/ModelSpec";
-    slots ModelSpecSlots, undeclared additional_properties;
+    slots ModelSpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     enabled: Option<Option<bool>> = "enabled", optional, no_value, None;
     flavors: Option<Option<types::Flavors>> = "flavors", optional, no_value, None;
@@ -1572,14 +1572,14 @@ struct_codec! {
 
 struct_codec! {
     types::NetworkFirewall as "NetworkFirewall" from "/components/schemas/NetworkFirewall";
-    slots NetworkFirewallSlots, undeclared additional_properties;
+    slots NetworkFirewallSlots, keeps undeclared: true, in additional_properties;
     with_required();
     allowed_domains: Option<Option<Vec<String>>> = "allowedDomains", optional, no_value, None;
 }
 
 struct_codec! {
     types::Oauth as "Oauth" from "/components/schemas/OAuth";
-    slots OauthSlots, undeclared additional_properties;
+    slots OauthSlots, keeps undeclared: true, in additional_properties;
     with_required();
     scope: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "scope", optional, no_value, None;
     r#type: Option<Option<String>> = "type", optional, no_value, None;
@@ -1587,7 +1587,7 @@ struct_codec! {
 
 struct_codec! {
     types::OwnerFields as "OwnerFields" from "/components/schemas/OwnerFields";
-    slots OwnerFieldsSlots, undeclared additional_properties;
+    slots OwnerFieldsSlots, keeps undeclared: true, in additional_properties;
     with_required();
     created_by: Option<Option<String>> = "createdBy", optional, no_value, None;
     updated_by: Option<Option<String>> = "updatedBy", optional, no_value, None;
@@ -1622,7 +1622,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PaginationAnchor {
 
 struct_codec! {
     types::PaginationMeta as "PaginationMeta" from "/components/schemas/PaginationMeta";
-    slots PaginationMetaSlots, undeclared additional_properties;
+    slots PaginationMetaSlots, keeps undeclared: true, in additional_properties;
     with_required();
     has_more: Option<Option<bool>> = "hasMore", optional, no_value, None;
     next_cursor: Option<Option<String>> = "nextCursor", optional, no_value, None;
@@ -1661,7 +1661,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PaginationSort {
 
 struct_codec! {
     types::PendingImageShare as "PendingImageShare" from "/components/schemas/PendingImageShare";
-    slots PendingImageShareSlots, undeclared additional_properties;
+    slots PendingImageShareSlots, keeps undeclared: true, in additional_properties;
     with_required();
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
     updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
@@ -1680,7 +1680,7 @@ struct_codec! {
 
 struct_codec! {
     types::PendingImageShareRender as "PendingImageShareRender" from "/components/schemas/PendingImageShareRender";
-    slots PendingImageShareRenderSlots, undeclared additional_properties;
+    slots PendingImageShareRenderSlots, keeps undeclared: true, in additional_properties;
     with_required();
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
     expires_at: Option<Option<String>> = "expiresAt", optional, no_value, None;
@@ -1700,7 +1700,7 @@ struct_codec! {
 
 struct_codec! {
     types::PendingInvitation as "PendingInvitation" from "/components/schemas/PendingInvitation";
-    slots PendingInvitationSlots, undeclared additional_properties;
+    slots PendingInvitationSlots, keeps undeclared: true, in additional_properties;
     with_required();
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
     updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
@@ -1715,7 +1715,7 @@ struct_codec! {
 
 struct_codec! {
     types::PendingInvitationAccept as "PendingInvitationAccept" from "/components/schemas/PendingInvitationAccept";
-    slots PendingInvitationAcceptSlots, undeclared additional_properties;
+    slots PendingInvitationAcceptSlots, keeps undeclared: true, in additional_properties;
     with_required();
     email: Option<Option<String>> = "email", optional, no_value, None;
     workspace: Option<Option<types::Workspace>> = "workspace", optional, no_value, None;
@@ -1723,7 +1723,7 @@ struct_codec! {
 
 struct_codec! {
     types::PendingInvitationRender as "PendingInvitationRender" from "/components/schemas/PendingInvitationRender";
-    slots PendingInvitationRenderSlots, undeclared additional_properties;
+    slots PendingInvitationRenderSlots, keeps undeclared: true, in additional_properties;
     with_required();
     account: Option<Option<types::PendingInvitationRenderAccount>> = "account", optional, no_value, None;
     email: Option<Option<String>> = "email", optional, no_value, None;
@@ -1739,7 +1739,7 @@ struct_codec! {
 
 struct_codec! {
     types::PendingInvitationRenderAccount as "PendingInvitationRenderAccount" from "/components/schemas/PendingInvitationRenderAccount";
-    slots PendingInvitationRenderAccountSlots, undeclared additional_properties;
+    slots PendingInvitationRenderAccountSlots, keeps undeclared: true, in additional_properties;
     with_required();
     display_name: Option<Option<String>> = "displayName", optional, no_value, None;
     id: Option<Option<String>> = "id", optional, no_value, None;
@@ -1747,7 +1747,7 @@ struct_codec! {
 
 struct_codec! {
     types::PendingInvitationRenderInvitedBy as "PendingInvitationRenderInvitedBy" from "/components/schemas/PendingInvitationRenderInvitedBy";
-    slots PendingInvitationRenderInvitedBySlots, undeclared additional_properties;
+    slots PendingInvitationRenderInvitedBySlots, keeps undeclared: true, in additional_properties;
     with_required();
     email: Option<Option<String>> = "email", optional, no_value, None;
     family_name: Option<Option<String>> = "family_name", optional, no_value, None;
@@ -1757,7 +1757,7 @@ struct_codec! {
 
 struct_codec! {
     types::PendingInvitationRenderWorkspace as "PendingInvitationRenderWorkspace" from "/components/schemas/PendingInvitationRenderWorkspace";
-    slots PendingInvitationRenderWorkspaceSlots, undeclared additional_properties;
+    slots PendingInvitationRenderWorkspaceSlots, keeps undeclared: true, in additional_properties;
     with_required();
     display_name: Option<Option<String>> = "displayName", optional, no_value, None;
     name: Option<Option<String>> = "name", optional, no_value, None;
@@ -1765,7 +1765,7 @@ struct_codec! {
 
 struct_codec! {
     types::PendingInvitationWorkspaceDetails as "PendingInvitationWorkspaceDetails" from "/components/schemas/PendingInvitationWorkspaceDetails";
-    slots PendingInvitationWorkspaceDetailsSlots, undeclared additional_properties;
+    slots PendingInvitationWorkspaceDetailsSlots, keeps undeclared: true, in additional_properties;
     with_required();
     emails: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "emails", optional, no_value, None;
     user_number: Option<Option<f64>> = "user_number", optional, no_value, None;
@@ -1773,7 +1773,7 @@ struct_codec! {
 
 struct_codec! {
     types::Policy as "Policy" from "/components/schemas/Policy";
-    slots PolicySlots, undeclared additional_properties;
+    slots PolicySlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::Metadata, spec: types::PolicySpec);
     metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
     spec: Option<types::PolicySpec> = "spec", field, refused, spec;
@@ -1782,7 +1782,7 @@ struct_codec! {
 
 struct_codec! {
     types::PolicyList as "PolicyList" from "/components/schemas/PolicyList";
-    slots PolicyListSlots, undeclared additional_properties;
+    slots PolicyListSlots, keeps undeclared: true, in additional_properties;
     with_required();
     data: Option<Option<Vec<types::Policy>>> = "data", optional, no_value, None;
     meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
@@ -1790,7 +1790,7 @@ struct_codec! {
 
 struct_codec! {
     types::PolicyLocation as "PolicyLocation" from "/components/schemas/PolicyLocation";
-    slots PolicyLocationSlots, undeclared additional_properties;
+    slots PolicyLocationSlots, keeps undeclared: true, in additional_properties;
     with_required();
     name: Option<Option<String>> = "name", optional, no_value, None;
     r#type: Option<Option<types::PolicyLocationType>> = "type", optional, no_value, None;
@@ -1827,7 +1827,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PolicyLocationType {
 
 struct_codec! {
     types::PolicyMaxTokens as "PolicyMaxTokens" from "/components/schemas/PolicyMaxTokens";
-    slots PolicyMaxTokensSlots, undeclared additional_properties;
+    slots PolicyMaxTokensSlots, keeps undeclared: true, in additional_properties;
     with_required();
     granularity: Option<Option<String>> = "granularity", optional, no_value, None;
     input: Option<Option<i64>> = "input", optional, no_value, None;
@@ -1870,7 +1870,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PolicyResourceType {
 
 struct_codec! {
     types::PolicySpec as "PolicySpec" from "/components/schemas/PolicySpec";
-    slots PolicySpecSlots, undeclared additional_properties;
+    slots PolicySpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     flavors: Option<Option<types::Flavors>> = "flavors", optional, no_value, None;
     locations: Option<Option<types::PolicyLocations>> = "locations", optional, no_value, None;
@@ -1911,7 +1911,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PolicySpecType {
 
 struct_codec! {
     types::PolicyUsageCounts as "PolicyUsageCounts" from "/components/schemas/PolicyUsageCounts";
-    slots PolicyUsageCountsSlots, undeclared additional_properties;
+    slots PolicyUsageCountsSlots, keeps undeclared: true, in additional_properties;
     with_required();
     agents: Option<Option<i64>> = "agents", optional, no_value, None;
     functions: Option<Option<i64>> = "functions", optional, no_value, None;
@@ -1922,7 +1922,7 @@ struct_codec! {
 
 struct_codec! {
     types::PolicyUsages as "PolicyUsages" from "/components/schemas/PolicyUsages";
-    slots PolicyUsagesSlots, undeclared additional_properties;
+    slots PolicyUsagesSlots, keeps undeclared: true, in additional_properties;
     with_required();
     agents: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "agents", optional, no_value, None;
     functions: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "functions", optional, no_value, None;
@@ -1933,7 +1933,7 @@ struct_codec! {
 
 struct_codec! {
     types::Port as "Port" from "/components/schemas/Port";
-    slots PortSlots, undeclared additional_properties;
+    slots PortSlots, keeps undeclared: true, in additional_properties;
     with_required(target: i64);
     name: Option<Option<String>> = "name", optional, no_value, None;
     protocol: Option<Option<types::PortProtocol>> = "protocol", optional, no_value, None;
@@ -1972,7 +1972,7 @@ impl<'de> ::serde::Deserialize<'de> for types::PortProtocol {
 
 struct_codec! {
     types::Preview as "Preview" from "/components/schemas/Preview";
-    slots PreviewSlots, undeclared additional_properties;
+    slots PreviewSlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::PreviewMetadata, spec: types::PreviewSpec);
     events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
     metadata: Option<types::PreviewMetadata> = "metadata", field, refused, metadata;
@@ -1982,7 +1982,7 @@ struct_codec! {
 
 struct_codec! {
     types::PreviewMetadata as "PreviewMetadata" from "/components/schemas/PreviewMetadata";
-    slots PreviewMetadataSlots, undeclared additional_properties;
+    slots PreviewMetadataSlots, keeps undeclared: true, in additional_properties;
     with_required(name: String);
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
     updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
@@ -1997,7 +1997,7 @@ struct_codec! {
 
 struct_codec! {
     types::PreviewSpec as "PreviewSpec" from "/components/schemas/PreviewSpec";
-    slots PreviewSpecSlots, undeclared additional_properties;
+    slots PreviewSpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     custom_domain: Option<Option<String>> = "customDomain", optional, no_value, None;
     expires: Option<Option<String>> = "expires", optional, no_value, None;
@@ -2013,7 +2013,7 @@ struct_codec! {
 
 struct_codec! {
     types::PreviewToken as "PreviewToken" from "/components/schemas/PreviewToken";
-    slots PreviewTokenSlots, undeclared additional_properties;
+    slots PreviewTokenSlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::PreviewTokenMetadata, spec: types::PreviewTokenSpec);
     metadata: Option<types::PreviewTokenMetadata> = "metadata", field, refused, metadata;
     spec: Option<types::PreviewTokenSpec> = "spec", field, refused, spec;
@@ -2021,7 +2021,7 @@ struct_codec! {
 
 struct_codec! {
     types::PreviewTokenMetadata as "PreviewTokenMetadata" from "/components/schemas/PreviewTokenMetadata";
-    slots PreviewTokenMetadataSlots, undeclared additional_properties;
+    slots PreviewTokenMetadataSlots, keeps undeclared: true, in additional_properties;
     with_required(name: String);
     name: Option<String> = "name", field, refused, name;
     preview_name: Option<Option<String>> = "previewName", optional, no_value, None;
@@ -2032,7 +2032,7 @@ struct_codec! {
 
 struct_codec! {
     types::PreviewTokenSpec as "PreviewTokenSpec" from "/components/schemas/PreviewTokenSpec";
-    slots PreviewTokenSpecSlots, undeclared additional_properties;
+    slots PreviewTokenSpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     expired: Option<Option<bool>> = "expired", optional, no_value, None;
     expires_at: Option<Option<String>> = "expiresAt", optional, no_value, None;
@@ -2041,14 +2041,14 @@ struct_codec! {
 
 struct_codec! {
     types::PrivateLocation as "PrivateLocation" from "/components/schemas/PrivateLocation";
-    slots PrivateLocationSlots, undeclared additional_properties;
+    slots PrivateLocationSlots, keeps undeclared: true, in additional_properties;
     with_required();
     name: Option<Option<String>> = "name", optional, no_value, None;
 }
 
 struct_codec! {
     types::ProxyConfig as "ProxyConfig" from "/components/schemas/ProxyConfig";
-    slots ProxyConfigSlots, undeclared additional_properties;
+    slots ProxyConfigSlots, keeps undeclared: true, in additional_properties;
     with_required();
     allowed_domains: Option<Option<Vec<String>>> = "allowedDomains", optional, no_value, None;
     bypass: Option<Option<Vec<String>>> = "bypass", optional, no_value, None;
@@ -2058,7 +2058,7 @@ struct_codec! {
 
 struct_codec! {
     types::ProxyTarget as "ProxyTarget" from "/components/schemas/ProxyTarget";
-    slots ProxyTargetSlots, undeclared additional_properties;
+    slots ProxyTargetSlots, keeps undeclared: true, in additional_properties;
     with_required();
     body: Option<Option<::std::collections::BTreeMap<String, String>>> = "body", optional, no_value, None;
     destinations: Option<Option<Vec<String>>> = "destinations", optional, no_value, None;
@@ -2068,7 +2068,7 @@ struct_codec! {
 
 struct_codec! {
     types::PublicIp as "PublicIp" from "/components/schemas/PublicIp";
-    slots PublicIpSlots, undeclared additional_properties;
+    slots PublicIpSlots, keeps undeclared: true, in additional_properties;
     with_required();
     description: Option<Option<String>> = "description", optional, no_value, None;
     ipv4_cidrs: Option<Option<Vec<String>>> = "ipv4Cidrs", optional, no_value, None;
@@ -2077,7 +2077,7 @@ struct_codec! {
 
 struct_codec! {
     types::Region as "Region" from "/components/schemas/Region";
-    slots RegionSlots, undeclared additional_properties;
+    slots RegionSlots, keeps undeclared: true, in additional_properties;
     with_required();
     agent_drive_public_url: Option<Option<::serde_json::Map<String, ::serde_json::Value>>> = "agentDrivePublicUrl", optional, no_value, None;
     allowed: Option<Option<String>> = "allowed", optional, no_value, None;
@@ -2094,7 +2094,7 @@ struct_codec! {
 
 struct_codec! {
     types::Repository as "Repository" from "/components/schemas/Repository";
-    slots RepositorySlots, undeclared additional_properties;
+    slots RepositorySlots, keeps undeclared: true, in additional_properties;
     with_required();
     r#type: Option<Option<String>> = "type", optional, no_value, None;
     url: Option<Option<String>> = "url", optional, no_value, None;
@@ -2102,7 +2102,7 @@ struct_codec! {
 
 struct_codec! {
     types::RevisionConfiguration as "RevisionConfiguration" from "/components/schemas/RevisionConfiguration";
-    slots RevisionConfigurationSlots, undeclared additional_properties;
+    slots RevisionConfigurationSlots, keeps undeclared: true, in additional_properties;
     with_required();
     active: Option<Option<String>> = "active", optional, no_value, None;
     canary: Option<Option<String>> = "canary", optional, no_value, None;
@@ -2113,7 +2113,7 @@ struct_codec! {
 
 struct_codec! {
     types::RevisionMetadata as "RevisionMetadata" from "/components/schemas/RevisionMetadata";
-    slots RevisionMetadataSlots, undeclared additional_properties;
+    slots RevisionMetadataSlots, keeps undeclared: true, in additional_properties;
     with_required();
     active: Option<Option<bool>> = "active", optional, no_value, None;
     canary: Option<Option<bool>> = "canary", optional, no_value, None;
@@ -2155,7 +2155,7 @@ impl<'de> ::serde::Deserialize<'de> for types::RuntimeGeneration {
 
 struct_codec! {
     types::Sandbox as "Sandbox" from "/components/schemas/Sandbox";
-    slots SandboxSlots, undeclared additional_properties;
+    slots SandboxSlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::Metadata, spec: types::SandboxSpec);
     errors: Option<Option<Vec<types::SandboxInfrastructureError>>> = "errors", optional, no_value, None;
     events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
@@ -2170,7 +2170,7 @@ struct_codec! {
 
 struct_codec! {
     types::SandboxDefinition as "SandboxDefinition" from "/components/schemas/SandboxDefinition";
-    slots SandboxDefinitionSlots, undeclared additional_properties;
+    slots SandboxDefinitionSlots, keeps undeclared: true, in additional_properties;
     with_required();
     categories: Option<Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>> = "categories", optional, no_value, None;
     coming_soon: Option<Option<bool>> = "coming_soon", optional, no_value, None;
@@ -2190,7 +2190,7 @@ struct_codec! {
 
 struct_codec! {
     types::SandboxError as "SandboxError" from "/components/schemas/SandboxError";
-    slots SandboxErrorSlots, undeclared additional_properties;
+    slots SandboxErrorSlots, keeps undeclared: true, in additional_properties;
     with_required(code: String, message: String);
     code: Option<String> = "code", field, refused, code;
     details: Option<Option<::serde_json::Map<String, ::serde_json::Value>>> = "details", optional, no_value, None;
@@ -2204,7 +2204,7 @@ struct_codec! {
 
 struct_codec! {
     types::SandboxForkRequest as "SandboxForkRequest" from "/components/schemas/SandboxForkRequest";
-    slots SandboxForkRequestSlots, undeclared additional_properties;
+    slots SandboxForkRequestSlots, keeps undeclared: true, in additional_properties;
     with_required(target_name: String, target_type: String);
     custom_domain: Option<Option<String>> = "customDomain", optional, no_value, None;
     port: Option<Option<i64>> = "port", optional, no_value, None;
@@ -2217,7 +2217,7 @@ struct_codec! {
 
 struct_codec! {
     types::SandboxForkResponse as "SandboxForkResponse" from "/components/schemas/SandboxForkResponse";
-    slots SandboxForkResponseSlots, undeclared additional_properties;
+    slots SandboxForkResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     name: Option<Option<String>> = "name", optional, no_value, None;
     snapshot_id: Option<Option<String>> = "snapshotId", optional, no_value, None;
@@ -2254,7 +2254,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxForkResponseType {
 
 struct_codec! {
     types::SandboxInfrastructureError as "SandboxInfrastructureError" from "/components/schemas/SandboxInfrastructureError";
-    slots SandboxInfrastructureErrorSlots, undeclared additional_properties;
+    slots SandboxInfrastructureErrorSlots, keeps undeclared: true, in additional_properties;
     with_required();
     code: Option<Option<String>> = "code", optional, no_value, None;
     fatal: Option<Option<bool>> = "fatal", optional, no_value, None;
@@ -2265,7 +2265,7 @@ struct_codec! {
 
 struct_codec! {
     types::SandboxLifecycle as "SandboxLifecycle" from "/components/schemas/SandboxLifecycle";
-    slots SandboxLifecycleSlots, undeclared additional_properties;
+    slots SandboxLifecycleSlots, keeps undeclared: true, in additional_properties;
     with_required();
     expiration_policies: Option<Option<Vec<types::ExpirationPolicy>>> = "expirationPolicies", optional, no_value, None;
     terminated_retention: Option<Option<String>> = "terminatedRetention", optional, no_value, None;
@@ -2273,7 +2273,7 @@ struct_codec! {
 
 struct_codec! {
     types::SandboxList as "SandboxList" from "/components/schemas/SandboxList";
-    slots SandboxListSlots, undeclared additional_properties;
+    slots SandboxListSlots, keeps undeclared: true, in additional_properties;
     with_required();
     data: Option<Option<Vec<types::Sandbox>>> = "data", optional, no_value, None;
     meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
@@ -2281,7 +2281,7 @@ struct_codec! {
 
 struct_codec! {
     types::SandboxNetwork as "SandboxNetwork" from "/components/schemas/SandboxNetwork";
-    slots SandboxNetworkSlots, undeclared additional_properties;
+    slots SandboxNetworkSlots, keeps undeclared: true, in additional_properties;
     with_required();
     allowed_domains: Option<Option<Vec<String>>> = "allowedDomains", optional, no_value, None;
     egress: Option<Option<types::EgressConfig>> = "egress", optional, no_value, None;
@@ -2293,7 +2293,7 @@ struct_codec! {
 
 struct_codec! {
     types::SandboxRuntime as "SandboxRuntime" from "/components/schemas/SandboxRuntime";
-    slots SandboxRuntimeSlots, undeclared additional_properties;
+    slots SandboxRuntimeSlots, keeps undeclared: true, in additional_properties;
     with_required();
     envs: Option<Option<Vec<types::Env>>> = "envs", optional, no_value, None;
     expires: Option<Option<String>> = "expires", optional, no_value, None;
@@ -2307,7 +2307,7 @@ struct_codec! {
 
 struct_codec! {
     types::SandboxScheduleEntry as "SandboxScheduleEntry" from "/components/schemas/SandboxScheduleEntry";
-    slots SandboxScheduleEntrySlots, undeclared additional_properties;
+    slots SandboxScheduleEntrySlots, keeps undeclared: true, in additional_properties;
     with_required();
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
     id: Option<Option<String>> = "id", optional, no_value, None;
@@ -2319,7 +2319,7 @@ struct_codec! {
 
 struct_codec! {
     types::SandboxScheduleEntryList as "SandboxScheduleEntryList" from "/components/schemas/SandboxScheduleEntryList";
-    slots SandboxScheduleEntryListSlots, undeclared additional_properties;
+    slots SandboxScheduleEntryListSlots, keeps undeclared: true, in additional_properties;
     with_required();
     data: Option<Option<Vec<types::SandboxScheduleEntry>>> = "data", optional, no_value, None;
     meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
@@ -2356,7 +2356,7 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxScheduleEntryType {
 
 struct_codec! {
     types::SandboxScheduleExecution as "SandboxScheduleExecution" from "/components/schemas/SandboxScheduleExecution";
-    slots SandboxScheduleExecutionSlots, undeclared additional_properties;
+    slots SandboxScheduleExecutionSlots, keeps undeclared: true, in additional_properties;
     with_required();
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
     error: Option<Option<String>> = "error", optional, no_value, None;
@@ -2370,7 +2370,7 @@ struct_codec! {
 
 struct_codec! {
     types::SandboxScheduleExecutionList as "SandboxScheduleExecutionList" from "/components/schemas/SandboxScheduleExecutionList";
-    slots SandboxScheduleExecutionListSlots, undeclared additional_properties;
+    slots SandboxScheduleExecutionListSlots, keeps undeclared: true, in additional_properties;
     with_required();
     data: Option<Option<Vec<types::SandboxScheduleExecution>>> = "data", optional, no_value, None;
     meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
@@ -2378,7 +2378,7 @@ struct_codec! {
 
 struct_codec! {
     types::SandboxScheduleInput as "SandboxScheduleInput" from "/components/schemas/SandboxScheduleInput";
-    slots SandboxScheduleInputSlots, undeclared additional_properties;
+    slots SandboxScheduleInputSlots, keeps undeclared: true, in additional_properties;
     with_required();
     command: Option<Option<String>> = "command", optional, no_value, None;
     env: Option<Option<::std::collections::BTreeMap<String, String>>> = "env", optional, no_value, None;
@@ -2390,7 +2390,7 @@ struct_codec! {
 
 struct_codec! {
     types::SandboxSnapshot as "SandboxSnapshot" from "/components/schemas/SandboxSnapshot";
-    slots SandboxSnapshotSlots, undeclared additional_properties;
+    slots SandboxSnapshotSlots, keeps undeclared: true, in additional_properties;
     with_required(created_at: String, id: String, sandbox_name: String, status: String, workspace: String);
     created_at: Option<String> = "createdAt", field, refused, created_at;
     created_by: Option<Option<String>> = "createdBy", optional, no_value, None;
@@ -2403,14 +2403,14 @@ struct_codec! {
 
 struct_codec! {
     types::SandboxSnapshotRequest as "SandboxSnapshotRequest" from "/components/schemas/SandboxSnapshotRequest";
-    slots SandboxSnapshotRequestSlots, undeclared additional_properties;
+    slots SandboxSnapshotRequestSlots, keeps undeclared: true, in additional_properties;
     with_required();
     name: Option<Option<String>> = "name", optional, no_value, None;
 }
 
 struct_codec! {
     types::SandboxSpec as "SandboxSpec" from "/components/schemas/SandboxSpec";
-    slots SandboxSpecSlots, undeclared additional_properties;
+    slots SandboxSpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     enabled: Option<Option<bool>> = "enabled", optional, no_value, None;
     lifecycle: Option<Option<types::SandboxLifecycle>> = "lifecycle", optional, no_value, None;
@@ -2451,14 +2451,14 @@ impl<'de> ::serde::Deserialize<'de> for types::SandboxState {
 
 struct_codec! {
     types::ShareCustomDomainBody as "ShareCustomDomainBody" from "/paths/~1customdomains~1{domainName}~1share/post/requestBody/content/application~1json/schema";
-    slots ShareCustomDomainBodySlots, undeclared additional_properties;
+    slots ShareCustomDomainBodySlots, keeps undeclared: true, in additional_properties;
     with_required(target_workspace: String);
     target_workspace: Option<String> = "targetWorkspace", field, refused, target_workspace;
 }
 
 struct_codec! {
     types::ShareImageBody as "ShareImageBody" from "/paths/~1images~1{resourceType}~1{imageName}~1share/post/requestBody/content/application~1json/schema";
-    slots ShareImageBodySlots, undeclared additional_properties;
+    slots ShareImageBodySlots, keeps undeclared: true, in additional_properties;
     with_required(target_workspace: String);
     target_account_id: Option<Option<String>> = "targetAccountId", optional, no_value, None;
     target_workspace: Option<String> = "targetWorkspace", field, refused, target_workspace;
@@ -2466,7 +2466,7 @@ struct_codec! {
 
 struct_codec! {
     types::SsoDomain as "SsoDomain" from "/components/schemas/SSODomain";
-    slots SsoDomainSlots, undeclared additional_properties;
+    slots SsoDomainSlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::SsoDomainMetadata, spec: types::SsoDomainSpec);
     metadata: Option<types::SsoDomainMetadata> = "metadata", field, refused, metadata;
     spec: Option<types::SsoDomainSpec> = "spec", field, refused, spec;
@@ -2474,7 +2474,7 @@ struct_codec! {
 
 struct_codec! {
     types::SsoDomainMetadata as "SsoDomainMetadata" from "/components/schemas/SSODomainMetadata";
-    slots SsoDomainMetadataSlots, undeclared additional_properties;
+    slots SsoDomainMetadataSlots, keeps undeclared: true, in additional_properties;
     with_required();
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
     updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
@@ -2487,7 +2487,7 @@ struct_codec! {
 
 struct_codec! {
     types::SsoDomainSpec as "SsoDomainSpec" from "/components/schemas/SSODomainSpec";
-    slots SsoDomainSpecSlots, undeclared additional_properties;
+    slots SsoDomainSpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     allowed_auth_methods: Option<Option<Vec<String>>> = "allowedAuthMethods", optional, no_value, None;
     auto_join_workspaces: Option<Option<Vec<String>>> = "autoJoinWorkspaces", optional, no_value, None;
@@ -2538,7 +2538,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Status {
 
 struct_codec! {
     types::Template as "Template" from "/components/schemas/Template";
-    slots TemplateSlots, undeclared additional_properties;
+    slots TemplateSlots, keeps undeclared: true, in additional_properties;
     with_required();
     default_branch: Option<Option<String>> = "defaultBranch", optional, no_value, None;
     description: Option<Option<String>> = "description", optional, no_value, None;
@@ -2556,7 +2556,7 @@ struct_codec! {
 
 struct_codec! {
     types::TemplateVariable as "TemplateVariable" from "/components/schemas/TemplateVariable";
-    slots TemplateVariableSlots, undeclared additional_properties;
+    slots TemplateVariableSlots, keeps undeclared: true, in additional_properties;
     with_required();
     description: Option<Option<String>> = "description", optional, no_value, None;
     integration: Option<Option<String>> = "integration", optional, no_value, None;
@@ -2567,7 +2567,7 @@ struct_codec! {
 
 struct_codec! {
     types::TestFeatureFlagResponse as "TestFeatureFlagResponse" from "/paths/~1features~1{featureKey}/get/responses/200/content/application~1json/schema";
-    slots TestFeatureFlagResponseSlots, undeclared additional_properties;
+    slots TestFeatureFlagResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     enabled: Option<Option<bool>> = "enabled", optional, no_value, None;
     evaluated_at: Option<Option<String>> = "evaluatedAt", optional, no_value, None;
@@ -2578,7 +2578,7 @@ struct_codec! {
 
 struct_codec! {
     types::TimeFields as "TimeFields" from "/components/schemas/TimeFields";
-    slots TimeFieldsSlots, undeclared additional_properties;
+    slots TimeFieldsSlots, keeps undeclared: true, in additional_properties;
     with_required();
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
     updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
@@ -2586,7 +2586,7 @@ struct_codec! {
 
 struct_codec! {
     types::Trigger as "Trigger" from "/components/schemas/Trigger";
-    slots TriggerSlots, undeclared additional_properties;
+    slots TriggerSlots, keeps undeclared: true, in additional_properties;
     with_required();
     configuration: Option<Option<types::TriggerConfiguration>> = "configuration", optional, no_value, None;
     enabled: Option<Option<bool>> = "enabled", optional, no_value, None;
@@ -2596,7 +2596,7 @@ struct_codec! {
 
 struct_codec! {
     types::TriggerConfiguration as "TriggerConfiguration" from "/components/schemas/TriggerConfiguration";
-    slots TriggerConfigurationSlots, undeclared additional_properties;
+    slots TriggerConfigurationSlots, keeps undeclared: true, in additional_properties;
     with_required();
     authentication_type: Option<Option<String>> = "authenticationType", optional, no_value, None;
     callback_secret: Option<Option<String>> = "callbackSecret", optional, no_value, None;
@@ -2639,7 +2639,7 @@ impl<'de> ::serde::Deserialize<'de> for types::TriggerType {
 
 struct_codec! {
     types::UpdateWorkspaceServiceAccountBody as "UpdateWorkspaceServiceAccountBody" from "/paths/~1service_accounts~1{clientId}/put/requestBody/content/application~1json/schema";
-    slots UpdateWorkspaceServiceAccountBodySlots, undeclared additional_properties;
+    slots UpdateWorkspaceServiceAccountBodySlots, keeps undeclared: true, in additional_properties;
     with_required();
     description: Option<Option<String>> = "description", optional, no_value, None;
     name: Option<Option<String>> = "name", optional, no_value, None;
@@ -2647,14 +2647,14 @@ struct_codec! {
 
 struct_codec! {
     types::UpdateWorkspaceUserRoleBody as "UpdateWorkspaceUserRoleBody" from "/paths/~1users~1{subOrEmail}/put/requestBody/content/application~1json/schema";
-    slots UpdateWorkspaceUserRoleBodySlots, undeclared additional_properties;
+    slots UpdateWorkspaceUserRoleBodySlots, keeps undeclared: true, in additional_properties;
     with_required(role: String);
     role: Option<String> = "role", field, refused, role;
 }
 
 struct_codec! {
     types::Volume as "Volume" from "/components/schemas/Volume";
-    slots VolumeSlots, undeclared additional_properties;
+    slots VolumeSlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::Metadata, spec: types::VolumeSpec);
     events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
     metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
@@ -2666,7 +2666,7 @@ struct_codec! {
 
 struct_codec! {
     types::VolumeAttachment as "VolumeAttachment" from "/components/schemas/VolumeAttachment";
-    slots VolumeAttachmentSlots, undeclared additional_properties;
+    slots VolumeAttachmentSlots, keeps undeclared: true, in additional_properties;
     with_required();
     mount_path: Option<Option<String>> = "mountPath", optional, no_value, None;
     name: Option<Option<String>> = "name", optional, no_value, None;
@@ -2705,7 +2705,7 @@ impl<'de> ::serde::Deserialize<'de> for types::VolumeAttachmentType {
 
 struct_codec! {
     types::VolumeList as "VolumeList" from "/components/schemas/VolumeList";
-    slots VolumeListSlots, undeclared additional_properties;
+    slots VolumeListSlots, keeps undeclared: true, in additional_properties;
     with_required();
     data: Option<Option<Vec<types::LiteVolume>>> = "data", optional, no_value, None;
     meta: Option<Option<types::PaginationMeta>> = "meta", optional, no_value, None;
@@ -2713,7 +2713,7 @@ struct_codec! {
 
 struct_codec! {
     types::VolumeSpec as "VolumeSpec" from "/components/schemas/VolumeSpec";
-    slots VolumeSpecSlots, undeclared additional_properties;
+    slots VolumeSpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     region: Option<Option<String>> = "region", optional, no_value, None;
     size: Option<Option<i64>> = "size", optional, no_value, None;
@@ -2722,14 +2722,14 @@ struct_codec! {
 
 struct_codec! {
     types::VolumeState as "VolumeState" from "/components/schemas/VolumeState";
-    slots VolumeStateSlots, undeclared additional_properties;
+    slots VolumeStateSlots, keeps undeclared: true, in additional_properties;
     with_required();
     attached_to: Option<Option<String>> = "attachedTo", optional, no_value, None;
 }
 
 struct_codec! {
     types::VolumeTemplate as "VolumeTemplate" from "/components/schemas/VolumeTemplate";
-    slots VolumeTemplateSlots, undeclared additional_properties;
+    slots VolumeTemplateSlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::Metadata, spec: types::VolumeTemplateSpec);
     metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
     spec: Option<types::VolumeTemplateSpec> = "spec", field, refused, spec;
@@ -2739,7 +2739,7 @@ struct_codec! {
 
 struct_codec! {
     types::VolumeTemplateSpec as "VolumeTemplateSpec" from "/components/schemas/VolumeTemplateSpec";
-    slots VolumeTemplateSpecSlots, undeclared additional_properties;
+    slots VolumeTemplateSpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     default_size: Option<Option<i64>> = "defaultSize", optional, no_value, None;
     description: Option<Option<String>> = "description", optional, no_value, None;
@@ -2747,7 +2747,7 @@ struct_codec! {
 
 struct_codec! {
     types::VolumeTemplateState as "VolumeTemplateState" from "/components/schemas/VolumeTemplateState";
-    slots VolumeTemplateStateSlots, undeclared additional_properties;
+    slots VolumeTemplateStateSlots, keeps undeclared: true, in additional_properties;
     with_required();
     last_version_uploaded_at: Option<Option<String>> = "lastVersionUploadedAt", optional, no_value, None;
     latest_version: Option<Option<String>> = "latestVersion", optional, no_value, None;
@@ -2786,7 +2786,7 @@ impl<'de> ::serde::Deserialize<'de> for types::VolumeTemplateStateStatus {
 
 struct_codec! {
     types::VolumeTemplateVersion as "VolumeTemplateVersion" from "/components/schemas/VolumeTemplateVersion";
-    slots VolumeTemplateVersionSlots, undeclared additional_properties;
+    slots VolumeTemplateVersionSlots, keeps undeclared: true, in additional_properties;
     with_required();
     bucket: Option<Option<String>> = "bucket", optional, no_value, None;
     content_size: Option<Option<i64>> = "contentSize", optional, no_value, None;
@@ -2829,7 +2829,7 @@ impl<'de> ::serde::Deserialize<'de> for types::VolumeTemplateVersionStatus {
 
 struct_codec! {
     types::Vpc as "Vpc" from "/components/schemas/VPC";
-    slots VpcSlots, undeclared additional_properties;
+    slots VpcSlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::Metadata, spec: types::VpcSpec);
     events: Option<Option<types::CoreEvents>> = "events", optional, no_value, None;
     metadata: Option<types::Metadata> = "metadata", field, refused, metadata;
@@ -2839,7 +2839,7 @@ struct_codec! {
 
 struct_codec! {
     types::Workspace as "Workspace" from "/components/schemas/Workspace";
-    slots WorkspaceSlots, undeclared additional_properties;
+    slots WorkspaceSlots, keeps undeclared: true, in additional_properties;
     with_required();
     created_at: Option<Option<String>> = "createdAt", optional, no_value, None;
     updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
@@ -2861,7 +2861,7 @@ struct_codec! {
 
 struct_codec! {
     types::WorkspaceAvailability as "WorkspaceAvailability" from "/components/schemas/WorkspaceAvailability";
-    slots WorkspaceAvailabilitySlots, undeclared additional_properties;
+    slots WorkspaceAvailabilitySlots, keeps undeclared: true, in additional_properties;
     with_required();
     available: Option<Option<bool>> = "available", optional, no_value, None;
     message: Option<Option<String>> = "message", optional, no_value, None;
@@ -2906,7 +2906,7 @@ impl<'de> ::serde::Deserialize<'de> for types::WorkspaceAvailabilityReason {
 
 struct_codec! {
     types::WorkspaceHipaaInfo as "WorkspaceHipaaInfo" from "/components/schemas/WorkspaceHipaaInfo";
-    slots WorkspaceHipaaInfoSlots, undeclared additional_properties;
+    slots WorkspaceHipaaInfoSlots, keeps undeclared: true, in additional_properties;
     with_required();
     account_enabled: Option<Option<bool>> = "accountEnabled", optional, no_value, None;
     r#unsafe: Option<Option<types::WorkspaceHipaaUnsafe>> = "unsafe", optional, no_value, None;
@@ -2914,7 +2914,7 @@ struct_codec! {
 
 struct_codec! {
     types::WorkspaceHipaaUnsafe as "WorkspaceHipaaUnsafe" from "/components/schemas/WorkspaceHipaaUnsafe";
-    slots WorkspaceHipaaUnsafeSlots, undeclared additional_properties;
+    slots WorkspaceHipaaUnsafeSlots, keeps undeclared: true, in additional_properties;
     with_required();
     enabled: Option<Option<bool>> = "enabled", optional, no_value, None;
     updated_at: Option<Option<String>> = "updatedAt", optional, no_value, None;
@@ -2923,7 +2923,7 @@ struct_codec! {
 
 struct_codec! {
     types::WorkspaceRuntime as "WorkspaceRuntime" from "/components/schemas/WorkspaceRuntime";
-    slots WorkspaceRuntimeSlots, undeclared additional_properties;
+    slots WorkspaceRuntimeSlots, keeps undeclared: true, in additional_properties;
     with_required();
     generation: Option<Option<String>> = "generation", optional, no_value, None;
     sandbox: Option<Option<types::WorkspaceSandboxSettings>> = "sandbox", optional, no_value, None;
@@ -2931,7 +2931,7 @@ struct_codec! {
 
 struct_codec! {
     types::WorkspaceSandboxSettings as "WorkspaceSandboxSettings" from "/components/schemas/WorkspaceSandboxSettings";
-    slots WorkspaceSandboxSettingsSlots, undeclared additional_properties;
+    slots WorkspaceSandboxSettingsSlots, keeps undeclared: true, in additional_properties;
     with_required();
     disable_process_logging: Option<Option<bool>> = "disableProcessLogging", optional, no_value, None;
 }
@@ -2970,7 +2970,7 @@ impl<'de> ::serde::Deserialize<'de> for types::WorkspaceStatus {
 
 struct_codec! {
     types::WorkspaceUser as "WorkspaceUser" from "/components/schemas/WorkspaceUser";
-    slots WorkspaceUserSlots, undeclared additional_properties;
+    slots WorkspaceUserSlots, keeps undeclared: true, in additional_properties;
     with_required();
     accepted: Option<Option<bool>> = "accepted", optional, no_value, None;
     email: Option<Option<String>> = "email", optional, no_value, None;

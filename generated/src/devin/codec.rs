@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::ApiKeyResponse as "ApiKeyResponse" from "/components/schemas/ApiKeyResponse";
-    slots ApiKeyResponseSlots, undeclared additional_properties;
+    slots ApiKeyResponseSlots, keeps undeclared: true, in additional_properties;
     with_required(api_key_id: String, api_key_name: String, created_at: i64, expires_at: Option<i64>, is_active: bool, last_used_at: Option<i64>, revoked_at: Option<i64>);
     api_key_id: Option<String> = "api_key_id", field, refused, api_key_id;
     api_key_name: Option<String> = "api_key_name", field, refused, api_key_name;
@@ -19,14 +19,14 @@ struct_codec! {
 
 struct_codec! {
     types::HttpValidationError as "HttpValidationError" from "/components/schemas/HTTPValidationError";
-    slots HttpValidationErrorSlots, undeclared additional_properties;
+    slots HttpValidationErrorSlots, keeps undeclared: true, in additional_properties;
     with_required();
     detail: Option<Option<Vec<types::ValidationError>>> = "detail", optional, no_value, None;
 }
 
 struct_codec! {
     types::ValidationError as "ValidationError" from "/components/schemas/ValidationError";
-    slots ValidationErrorSlots, undeclared additional_properties;
+    slots ValidationErrorSlots, keeps undeclared: true, in additional_properties;
     with_required(loc: Vec<types::ValidationErrorLocItem>, msg: String, r#type: String);
     loc: Option<Vec<types::ValidationErrorLocItem>> = "loc", field, empty, loc;
     msg: Option<String> = "msg", field, refused, msg;

@@ -5,7 +5,7 @@ use super::types;
 
 struct_codec! {
     types::Agent as "Agent" from "/components/schemas/Agent";
-    slots AgentSlots, undeclared additional_properties;
+    slots AgentSlots, keeps undeclared: true, in additional_properties;
     with_required(id: String, name: String);
     id: Option<String> = "id", field, refused, id;
     labels: Option<Option<::std::collections::BTreeMap<String, String>>> = "labels", optional, no_value, None;
@@ -15,7 +15,7 @@ struct_codec! {
 
 struct_codec! {
     types::Resource as "Resource" from "/components/schemas/Resource";
-    slots ResourceSlots, undeclared additional_properties;
+    slots ResourceSlots, keeps undeclared: true, in additional_properties;
     with_required(id: String);
     id: Option<String> = "id", field, refused, id;
     labels: Option<Option<::std::collections::BTreeMap<String, String>>> = "labels", optional, no_value, None;

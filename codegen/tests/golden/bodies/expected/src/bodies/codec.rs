@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::SendMessageBody as "SendMessageBody" from "/paths/~1messages/post/requestBody/content/application~1x-www-form-urlencoded/schema";
-    slots SendMessageBodySlots, undeclared additional_properties;
+    slots SendMessageBodySlots, keeps undeclared: true, in additional_properties;
     with_required(to: String, body: String);
     to: Option<String> = "To", field, refused, to;
     body: Option<String> = "Body", field, refused, body;
@@ -15,7 +15,7 @@ struct_codec! {
 
 struct_codec! {
     types::UploadAvatarBody as "UploadAvatarBody" from "/paths/~1avatars/post/requestBody/content/multipart~1form-data/schema";
-    slots UploadAvatarBodySlots, undeclared additional_properties;
+    slots UploadAvatarBodySlots, keeps undeclared: true, in additional_properties;
     with_required();
     file: Option<Option<Vec<u8>>> = "file", optional, no_value, None;
 }

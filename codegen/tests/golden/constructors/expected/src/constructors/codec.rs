@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::Cat as "Cat" from "/components/schemas/Cat", tag "kind" = "cat";
-    slots CatSlots, undeclared additional_properties;
+    slots CatSlots, keeps undeclared: true, in additional_properties;
     with_required(a: String, b: String, c: String, d: String, e: String, f: String, g: String);
     a: Option<String> = "a", field, refused, a;
     b: Option<String> = "b", field, refused, b;
@@ -19,7 +19,7 @@ struct_codec! {
 
 struct_codec! {
     types::Dog as "Dog" from "/components/schemas/Dog", tag "kind" = "dog";
-    slots DogSlots, undeclared additional_properties;
+    keeps undeclared: true, in additional_properties;
     with_required();
 }
 
@@ -50,7 +50,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Pet {
 
 struct_codec! {
     types::Rule as "Rule" from "/components/schemas/Rule";
-    slots RuleSlots, undeclared additional_properties;
+    slots RuleSlots, keeps undeclared: true, in additional_properties;
     with_required(required: types::RuleRequired);
     name: Option<String> = "name", field, refused, required.name;
     action: Option<types::RuleAction> = "action", field, refused, required.action;
@@ -122,7 +122,7 @@ impl<'de> ::serde::Deserialize<'de> for types::RuleDirection {
 
 struct_codec! {
     types::Sandbox as "Sandbox" from "/components/schemas/Sandbox";
-    slots SandboxSlots, undeclared additional_properties;
+    slots SandboxSlots, keeps undeclared: true, in additional_properties;
     with_required(metadata: types::SandboxMetadata, spec: types::SandboxSpec);
     metadata: Option<types::SandboxMetadata> = "metadata", field, refused, metadata;
     spec: Option<types::SandboxSpec> = "spec", field, refused, spec;
@@ -132,7 +132,7 @@ struct_codec! {
 
 struct_codec! {
     types::SandboxMetadata as "SandboxMetadata" from "/components/schemas/Sandbox/properties/metadata";
-    slots SandboxMetadataSlots, undeclared additional_properties;
+    slots SandboxMetadataSlots, keeps undeclared: true, in additional_properties;
     with_required(name: String);
     name: Option<String> = "name", field, refused, name;
     labels: Option<Option<::std::collections::BTreeMap<String, String>>> = "labels", optional, no_value, None;
@@ -140,7 +140,7 @@ struct_codec! {
 
 struct_codec! {
     types::SandboxSpec as "SandboxSpec" from "/components/schemas/Sandbox/properties/spec";
-    slots SandboxSpecSlots, undeclared additional_properties;
+    slots SandboxSpecSlots, keeps undeclared: true, in additional_properties;
     with_required();
     image: Option<Option<String>> = "image", optional, no_value, None;
     memory: Option<Option<i64>> = "memory", optional, no_value, None;

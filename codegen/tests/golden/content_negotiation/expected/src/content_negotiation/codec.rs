@@ -6,14 +6,14 @@ use crate::runtime;
 
 struct_codec! {
     types::GetReportResponse as "GetReportResponse" from "/paths/~1reports~1{id}/get/responses/200/content/application~1json/schema";
-    slots GetReportResponseSlots, undeclared additional_properties;
+    slots GetReportResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     rows: Option<Option<i64>> = "rows", optional, no_value, None;
 }
 
 struct_codec! {
     types::GetStatusResponse as "GetStatusResponse" from "/paths/~1status/get/responses/200/content/application~1vnd.acme.status+json; charset=utf-8/schema";
-    slots GetStatusResponseSlots, undeclared additional_properties;
+    slots GetStatusResponseSlots, keeps undeclared: true, in additional_properties;
     with_required(ok: bool);
     ok: Option<bool> = "ok", field, refused, ok;
 }

@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::Filter as "Filter" from "/components/schemas/Filter";
-    slots FilterSlots, undeclared additional_properties;
+    slots FilterSlots, keeps undeclared: true, in additional_properties;
     with_required(status: types::FilterStatus);
     status: Option<types::FilterStatus> = "status", field, refused, status;
     limit: Option<Option<i64>> = "limit", optional, no_value, None;

@@ -5,14 +5,14 @@ use super::types;
 
 struct_codec! {
     types::Closed as "Closed" from "/components/schemas/Closed";
-    slots ClosedSlots, undeclared _;
+    slots ClosedSlots, keeps undeclared: false;
     with_required();
     id: Option<Option<String>> = "id", optional, no_value, None;
 }
 
 struct_codec! {
     types::Listing as "Listing" from "/components/schemas/Listing";
-    slots ListingSlots, undeclared additional_properties;
+    slots ListingSlots, keeps undeclared: true, in additional_properties;
     with_required(name: String, expires_at: Option<i64>, items: Vec<String>, labels: ::std::collections::BTreeMap<String, String>);
     name: Option<String> = "name", field, refused, name;
     note: Option<Option<String>> = "note", optional, no_value, None;

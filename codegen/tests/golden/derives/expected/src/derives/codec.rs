@@ -27,7 +27,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Animal {
 
 struct_codec! {
     types::Pet as "Pet" from "/components/schemas/Pet";
-    slots PetSlots, undeclared additional_properties;
+    slots PetSlots, keeps undeclared: true, in additional_properties;
     with_required(kind: String, id: i64, name: String);
     kind: Option<String> = "kind", field, refused, kind;
     id: Option<i64> = "id", field, refused, id;
@@ -40,14 +40,14 @@ struct_codec! {
 
 struct_codec! {
     types::PetOwner as "PetOwner" from "/components/schemas/Pet/properties/owner";
-    slots PetOwnerSlots, undeclared additional_properties;
+    slots PetOwnerSlots, keeps undeclared: true, in additional_properties;
     with_required();
     name: Option<Option<String>> = "name", optional, no_value, None;
 }
 
 struct_codec! {
     types::Robot as "Robot" from "/components/schemas/Robot";
-    slots RobotSlots, undeclared additional_properties;
+    slots RobotSlots, keeps undeclared: true, in additional_properties;
     with_required(required: types::RobotRequired);
     kind: Option<String> = "kind", field, refused, required.kind;
     serial: Option<String> = "serial", field, refused, required.serial;
@@ -89,7 +89,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Status {
 
 struct_codec! {
     types::Tag as "Tag" from "/components/schemas/Tag";
-    slots TagSlots, undeclared _;
+    slots TagSlots, keeps undeclared: false;
     with_required(label: String);
     label: Option<String> = "label", field, refused, label;
     origin: Option<Option<types::TagOrigin>> = "origin", optional, no_value, None;
@@ -98,7 +98,7 @@ struct_codec! {
 
 struct_codec! {
     types::TagOrigin as "TagOrigin" from "/components/schemas/Tag/properties/origin";
-    slots TagOriginSlots, undeclared _;
+    slots TagOriginSlots, keeps undeclared: false;
     with_required();
     source: Option<Option<String>> = "source", optional, no_value, None;
     added: Option<Option<String>> = "added", optional, no_value, None;

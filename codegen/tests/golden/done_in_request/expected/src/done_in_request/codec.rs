@@ -6,14 +6,14 @@ use crate::runtime;
 
 struct_codec! {
     types::Chunk as "Chunk" from "/components/schemas/Chunk";
-    slots ChunkSlots, undeclared additional_properties;
+    slots ChunkSlots, keeps undeclared: true, in additional_properties;
     with_required();
     text: Option<Option<String>> = "text", optional, no_value, None;
 }
 
 struct_codec! {
     types::CompletionRequest as "CompletionRequest" from "/components/schemas/CompletionRequest";
-    slots CompletionRequestSlots, undeclared additional_properties;
+    slots CompletionRequestSlots, keeps undeclared: true, in additional_properties;
     with_required(prompt: String);
     prompt: Option<String> = "prompt", field, refused, prompt;
     stream_options: Option<Option<types::StreamOptions>> = "stream_options", optional, no_value, None;
@@ -21,7 +21,7 @@ struct_codec! {
 
 struct_codec! {
     types::StreamOptions as "StreamOptions" from "/components/schemas/StreamOptions";
-    slots StreamOptionsSlots, undeclared additional_properties;
+    slots StreamOptionsSlots, keeps undeclared: true, in additional_properties;
     with_required();
     include_usage: Option<Option<bool>> = "include_usage", optional, no_value, None;
 }

@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::Key as "Key" from "/components/schemas/Key";
-    slots KeySlots, undeclared additional_properties;
+    slots KeySlots, keeps undeclared: true, in additional_properties;
     with_required(id: String, status: types::Status);
     id: Option<String> = "id", field, refused, id;
     expires_at: Option<Option<i64>> = "expires_at", optional, kept, None;

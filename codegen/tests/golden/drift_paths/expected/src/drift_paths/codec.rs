@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::Key as "Key" from "/components/schemas/Key";
-    slots KeySlots, undeclared additional_properties;
+    slots KeySlots, keeps undeclared: true, in additional_properties;
     with_required(id: String);
     id: Option<String> = "id", field, refused, id;
     status: Option<Option<types::KeyStatus>> = "status", optional, no_value, None;
@@ -15,7 +15,7 @@ struct_codec! {
 
 struct_codec! {
     types::KeyPage as "KeyPage" from "/components/schemas/KeyPage";
-    slots KeyPageSlots, undeclared additional_properties;
+    slots KeyPageSlots, keeps undeclared: true, in additional_properties;
     with_required(data: Vec<types::Key>);
     data: Option<Vec<types::Key>> = "data", field, empty, data;
     labels: Option<Option<::std::collections::BTreeMap<String, types::Label>>> = "labels", optional, no_value, None;
@@ -51,7 +51,7 @@ impl<'de> ::serde::Deserialize<'de> for types::KeyStatus {
 
 struct_codec! {
     types::Label as "Label" from "/components/schemas/Label";
-    slots LabelSlots, undeclared additional_properties;
+    slots LabelSlots, keeps undeclared: true, in additional_properties;
     with_required();
     value: Option<Option<String>> = "value", optional, no_value, None;
 }
@@ -90,21 +90,21 @@ impl<'de> ::serde::Deserialize<'de> for types::Owner {
 
 struct_codec! {
     types::Problem as "Problem" from "/components/schemas/Problem";
-    slots ProblemSlots, undeclared additional_properties;
+    slots ProblemSlots, keeps undeclared: true, in additional_properties;
     with_required(message: String);
     message: Option<String> = "message", field, refused, message;
 }
 
 struct_codec! {
     types::Team as "Team" from "/components/schemas/Team";
-    slots TeamSlots, undeclared additional_properties;
+    slots TeamSlots, keeps undeclared: true, in additional_properties;
     with_required(team: String);
     team: Option<String> = "team", field, refused, team;
 }
 
 struct_codec! {
     types::User as "User" from "/components/schemas/User";
-    slots UserSlots, undeclared additional_properties;
+    slots UserSlots, keeps undeclared: true, in additional_properties;
     with_required(user: String);
     user: Option<String> = "user", field, refused, user;
     role: Option<Option<types::UserRole>> = "role", optional, no_value, None;

@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::Item as "Item" from "/components/schemas/Item";
-    slots ItemSlots, undeclared additional_properties;
+    slots ItemSlots, keeps undeclared: true, in additional_properties;
     with_required();
     metadata: Option<Option<types::ItemMetadata>> = "metadata", optional, no_value, None;
 }

@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::ReadFlowsBody as "ReadFlowsBody" from "/components/schemas/Body_read_flows_flows_filter_post";
-    slots ReadFlowsBodySlots, undeclared additional_properties;
+    slots ReadFlowsBodySlots, keeps undeclared: true, in additional_properties;
     with_required();
     limit: Option<Option<i64>> = "limit", optional, no_value, None;
 }

@@ -6,19 +6,19 @@ use crate::runtime;
 
 struct_codec! {
     types::Marker as "Marker" from "/components/schemas/Marker";
-    slots MarkerSlots, undeclared additional_properties;
+    keeps undeclared: true, in additional_properties;
     with_required();
 }
 
 struct_codec! {
     types::Ping as "Ping" from "/components/schemas/Ping", tag "kind" = "Ping";
-    slots PingSlots, undeclared additional_properties;
+    keeps undeclared: true, in additional_properties;
     with_required();
 }
 
 struct_codec! {
     types::Pong as "Pong" from "/components/schemas/Pong", tag "kind" = "Pong";
-    slots PongSlots, undeclared additional_properties;
+    keeps undeclared: true, in additional_properties;
     with_required();
 }
 

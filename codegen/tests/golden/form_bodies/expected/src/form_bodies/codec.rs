@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::CreateChargeBody as "CreateChargeBody" from "/paths/~1v1~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema";
-    slots CreateChargeBodySlots, undeclared additional_properties;
+    slots CreateChargeBodySlots, keeps undeclared: true, in additional_properties;
     with_required(amount: i64);
     amount: Option<i64> = "amount", field, refused, amount;
     description: Option<Option<String>> = "description", optional, no_value, None;
@@ -20,14 +20,14 @@ struct_codec! {
 
 struct_codec! {
     types::CreateChargeBodyFilter as "CreateChargeBodyFilter" from "/paths/~1v1~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/filter";
-    slots CreateChargeBodyFilterSlots, undeclared additional_properties;
+    slots CreateChargeBodyFilterSlots, keeps undeclared: true, in additional_properties;
     with_required();
     status: Option<Option<String>> = "status", optional, no_value, None;
 }
 
 struct_codec! {
     types::CreateChargeBodyItemsItem as "CreateChargeBodyItemsItem" from "/paths/~1v1~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/items/items";
-    slots CreateChargeBodyItemsItemSlots, undeclared additional_properties;
+    slots CreateChargeBodyItemsItemSlots, keeps undeclared: true, in additional_properties;
     with_required();
     price: Option<Option<String>> = "price", optional, no_value, None;
     quantity: Option<Option<i64>> = "quantity", optional, no_value, None;
@@ -35,7 +35,7 @@ struct_codec! {
 
 struct_codec! {
     types::CreateUploadBody as "CreateUploadBody" from "/paths/~1v1~1uploads/post/requestBody/content/multipart~1form-data/schema";
-    slots CreateUploadBodySlots, undeclared additional_properties;
+    slots CreateUploadBodySlots, keeps undeclared: true, in additional_properties;
     with_required(file: Vec<u8>);
     file: Option<Vec<u8>> = "file", field, refused, file;
     purpose: Option<Option<String>> = "purpose", optional, no_value, None;
@@ -45,7 +45,7 @@ struct_codec! {
 
 struct_codec! {
     types::CreateUploadBodyOptions as "CreateUploadBodyOptions" from "/paths/~1v1~1uploads/post/requestBody/content/multipart~1form-data/schema/properties/options";
-    slots CreateUploadBodyOptionsSlots, undeclared additional_properties;
+    slots CreateUploadBodyOptionsSlots, keeps undeclared: true, in additional_properties;
     with_required();
     public: Option<Option<bool>> = "public", optional, no_value, None;
 }

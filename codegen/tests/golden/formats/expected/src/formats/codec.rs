@@ -5,7 +5,7 @@ use super::types;
 
 struct_codec! {
     types::Sample as "Sample" from "/components/schemas/Sample";
-    slots SampleSlots, undeclared additional_properties;
+    slots SampleSlots, keeps undeclared: true, in additional_properties;
     with_required(id: String);
     id: Option<String> = "id", field, refused, id;
     at: Option<Option<String>> = "at", optional, no_value, None;

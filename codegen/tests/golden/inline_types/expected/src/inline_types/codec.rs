@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::Customer as "Customer" from "/components/schemas/Customer";
-    slots CustomerSlots, undeclared additional_properties;
+    slots CustomerSlots, keeps undeclared: true, in additional_properties;
     with_required();
     billing_address: Option<Option<types::CustomerBillingAddress>> = "billingAddress", optional, no_value, None;
     payment_settings: Option<Option<types::CustomerPaymentSettings>> = "paymentSettings", optional, no_value, None;
@@ -14,14 +14,14 @@ struct_codec! {
 
 struct_codec! {
     types::CustomerBalanceBankTransferEuBankTransfer as "CustomerBalanceBankTransferEuBankTransfer" from "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions/properties/customerBalance/properties/bankTransfer/properties/euBankTransfer";
-    slots CustomerBalanceBankTransferEuBankTransferSlots, undeclared additional_properties;
+    slots CustomerBalanceBankTransferEuBankTransferSlots, keeps undeclared: true, in additional_properties;
     with_required();
     country: Option<Option<String>> = "country", optional, no_value, None;
 }
 
 struct_codec! {
     types::CustomerBillingAddress as "CustomerBillingAddress" from "/components/schemas/Customer/properties/billingAddress";
-    slots CustomerBillingAddressSlots, undeclared additional_properties;
+    slots CustomerBillingAddressSlots, keeps undeclared: true, in additional_properties;
     with_required();
     line1: Option<Option<String>> = "line1", optional, no_value, None;
     city: Option<Option<String>> = "city", optional, no_value, None;
@@ -29,35 +29,35 @@ struct_codec! {
 
 struct_codec! {
     types::CustomerPaymentSettings as "CustomerPaymentSettings" from "/components/schemas/Customer/properties/paymentSettings";
-    slots CustomerPaymentSettingsSlots, undeclared additional_properties;
+    slots CustomerPaymentSettingsSlots, keeps undeclared: true, in additional_properties;
     with_required();
     payment_method_options: Option<Option<types::CustomerPaymentSettingsPaymentMethodOptions>> = "paymentMethodOptions", optional, no_value, None;
 }
 
 struct_codec! {
     types::CustomerPaymentSettingsPaymentMethodOptions as "CustomerPaymentSettingsPaymentMethodOptions" from "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions";
-    slots CustomerPaymentSettingsPaymentMethodOptionsSlots, undeclared additional_properties;
+    slots CustomerPaymentSettingsPaymentMethodOptionsSlots, keeps undeclared: true, in additional_properties;
     with_required();
     customer_balance: Option<Option<types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance>> = "customerBalance", optional, no_value, None;
 }
 
 struct_codec! {
     types::CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance as "CustomerPaymentSettingsPaymentMethodOptionsCustomerBalance" from "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions/properties/customerBalance";
-    slots CustomerPaymentSettingsPaymentMethodOptionsCustomerBalanceSlots, undeclared additional_properties;
+    slots CustomerPaymentSettingsPaymentMethodOptionsCustomerBalanceSlots, keeps undeclared: true, in additional_properties;
     with_required();
     bank_transfer: Option<Option<types::PaymentMethodOptionsCustomerBalanceBankTransfer>> = "bankTransfer", optional, no_value, None;
 }
 
 struct_codec! {
     types::Invoice as "Invoice" from "/components/schemas/Invoice";
-    slots InvoiceSlots, undeclared additional_properties;
+    slots InvoiceSlots, keeps undeclared: true, in additional_properties;
     with_required();
     shipping_address: Option<Option<types::CustomerBillingAddress>> = "shippingAddress", optional, no_value, None;
 }
 
 struct_codec! {
     types::PaymentMethodOptionsCustomerBalanceBankTransfer as "PaymentMethodOptionsCustomerBalanceBankTransfer" from "/components/schemas/Customer/properties/paymentSettings/properties/paymentMethodOptions/properties/customerBalance/properties/bankTransfer";
-    slots PaymentMethodOptionsCustomerBalanceBankTransferSlots, undeclared additional_properties;
+    slots PaymentMethodOptionsCustomerBalanceBankTransferSlots, keeps undeclared: true, in additional_properties;
     with_required();
     eu_bank_transfer: Option<Option<types::CustomerBalanceBankTransferEuBankTransfer>> = "euBankTransfer", optional, no_value, None;
 }

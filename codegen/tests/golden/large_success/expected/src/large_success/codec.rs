@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::Report as "Report" from "/components/schemas/Report";
-    slots ReportSlots, undeclared additional_properties;
+    slots ReportSlots, keeps undeclared: true, in additional_properties;
     with_required(field0: String);
     field0: Option<String> = "field0", field, refused, field0;
     field1: Option<Option<String>> = "field1", optional, no_value, None;
@@ -52,7 +52,7 @@ struct_codec! {
 
 struct_codec! {
     types::Summary as "Summary" from "/components/schemas/Summary";
-    slots SummarySlots, undeclared additional_properties;
+    slots SummarySlots, keeps undeclared: true, in additional_properties;
     with_required();
     text: Option<Option<String>> = "text", optional, no_value, None;
 }

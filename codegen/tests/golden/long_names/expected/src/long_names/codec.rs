@@ -39,42 +39,42 @@ for types::AcceleratorSpecificationMemoryBandwidthPolicy {
 
 struct_codec! {
     types::ContainerResourceLimitsAcceleratorSpecification as "ContainerResourceLimitsAcceleratorSpecification" from "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema/properties/runtime_configuration/properties/container_resource_limits/properties/accelerator_specification";
-    slots ContainerResourceLimitsAcceleratorSpecificationSlots, undeclared additional_properties;
+    slots ContainerResourceLimitsAcceleratorSpecificationSlots, keeps undeclared: true, in additional_properties;
     with_required();
     memory_bandwidth_policy: Option<Option<types::AcceleratorSpecificationMemoryBandwidthPolicy>> = "memory_bandwidth_policy", optional, no_value, None;
 }
 
 struct_codec! {
     types::CreateConfigurationFromTemplateWithOverridesResponse as "CreateConfigurationFromTemplateWithOverridesResponse" from "/paths/~1organizations~1{organization}~1deployments/post/responses/200/content/application~1json/schema";
-    slots CreateConfigurationFromTemplateWithOverridesResponseSlots, undeclared additional_properties;
+    slots CreateConfigurationFromTemplateWithOverridesResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     deployment_status_details: Option<Option<types::DeploymentStatusDetails>> = "deployment_status_details", optional, no_value, None;
 }
 
 struct_codec! {
     types::CreateDeploymentConfigurationFromTemplateWithOverridesBody as "CreateDeploymentConfigurationFromTemplateWithOverridesBody" from "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema";
-    slots CreateDeploymentConfigurationFromTemplateWithOverridesBodySlots, undeclared additional_properties;
+    slots CreateDeploymentConfigurationFromTemplateWithOverridesBodySlots, keeps undeclared: true, in additional_properties;
     with_required();
     runtime_configuration: Option<Option<types::RuntimeConfiguration>> = "runtime_configuration", optional, no_value, None;
 }
 
 struct_codec! {
     types::DeploymentStatusDetails as "DeploymentStatusDetails" from "/paths/~1organizations~1{organization}~1deployments/post/responses/200/content/application~1json/schema/properties/deployment_status_details";
-    slots DeploymentStatusDetailsSlots, undeclared additional_properties;
+    slots DeploymentStatusDetailsSlots, keeps undeclared: true, in additional_properties;
     with_required();
     phase: Option<Option<String>> = "phase", optional, no_value, None;
 }
 
 struct_codec! {
     types::RuntimeConfiguration as "RuntimeConfiguration" from "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema/properties/runtime_configuration";
-    slots RuntimeConfigurationSlots, undeclared additional_properties;
+    slots RuntimeConfigurationSlots, keeps undeclared: true, in additional_properties;
     with_required();
     container_resource_limits: Option<Option<types::RuntimeConfigurationContainerResourceLimits>> = "container_resource_limits", optional, no_value, None;
 }
 
 struct_codec! {
     types::RuntimeConfigurationContainerResourceLimits as "RuntimeConfigurationContainerResourceLimits" from "/paths/~1organizations~1{organization}~1deployments/post/requestBody/content/application~1json/schema/properties/runtime_configuration/properties/container_resource_limits";
-    slots RuntimeConfigurationContainerResourceLimitsSlots, undeclared additional_properties;
+    slots RuntimeConfigurationContainerResourceLimitsSlots, keeps undeclared: true, in additional_properties;
     with_required();
     accelerator_specification: Option<Option<types::ContainerResourceLimitsAcceleratorSpecification>> = "accelerator_specification", optional, no_value, None;
 }

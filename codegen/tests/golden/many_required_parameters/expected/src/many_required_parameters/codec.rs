@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::SearchBody as "SearchBody" from "/paths/~1search~1{index}~1{kind}/post/requestBody/content/application~1json/schema";
-    slots SearchBodySlots, undeclared additional_properties;
+    slots SearchBodySlots, keeps undeclared: true, in additional_properties;
     with_required();
     q: Option<Option<String>> = "q", optional, no_value, None;
 }

@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::Matrix as "Matrix" from "/components/schemas/Matrix";
-    slots MatrixSlots, undeclared additional_properties;
+    slots MatrixSlots, keeps undeclared: true, in additional_properties;
     with_required(cells: types::MatrixCells);
     cells: Option<types::MatrixCells> = "cells", field, empty, cells;
     labels: Option<Option<types::MatrixLabels>> = "labels", optional, no_value, None;

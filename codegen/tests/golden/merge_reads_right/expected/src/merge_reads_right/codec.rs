@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::CreateChatBody as "CreateChatBody" from "/paths/~1chat/post/requestBody/content/application~1json/schema";
-    slots CreateChatBodySlots, undeclared additional_properties;
+    slots CreateChatBodySlots, keeps undeclared: true, in additional_properties;
     with_required();
     tool_choice: Option<Option<types::CreateChatBodyToolChoice>> = "tool_choice", optional, no_value, None;
     audio: Option<Option<types::CreateChatBodyAudio>> = "audio", optional, no_value, None;
@@ -15,7 +15,7 @@ struct_codec! {
 
 struct_codec! {
     types::CreateChatBodyAddress as "CreateChatBodyAddress" from "/paths/~1chat/post/requestBody/content/application~1json/schema/properties/address";
-    slots CreateChatBodyAddressSlots, undeclared additional_properties;
+    slots CreateChatBodyAddressSlots, keeps undeclared: true, in additional_properties;
     with_required();
     street: Option<Option<String>> = "street", optional, no_value, None;
     city: Option<Option<String>> = "city", optional, no_value, None;
@@ -23,7 +23,7 @@ struct_codec! {
 
 struct_codec! {
     types::CreateChatBodyAudio as "CreateChatBodyAudio" from "/paths/~1chat/post/requestBody/content/application~1json/schema/properties/audio";
-    slots CreateChatBodyAudioSlots, undeclared additional_properties;
+    slots CreateChatBodyAudioSlots, keeps undeclared: true, in additional_properties;
     with_required();
     r#type: Option<Option<String>> = "type", optional, no_value, None;
     name: Option<Option<String>> = "name", optional, no_value, None;
@@ -31,7 +31,7 @@ struct_codec! {
 
 struct_codec! {
     types::CreateChatBodyToolChoice as "CreateChatBodyToolChoice" from "/paths/~1chat/post/requestBody/content/application~1json/schema/properties/tool_choice";
-    slots CreateChatBodyToolChoiceSlots, undeclared additional_properties;
+    slots CreateChatBodyToolChoiceSlots, keeps undeclared: true, in additional_properties;
     with_required();
     r#type: Option<Option<String>> = "type", optional, no_value, None;
     name: Option<Option<String>> = "name", optional, no_value, None;
@@ -39,7 +39,7 @@ struct_codec! {
 
 struct_codec! {
     types::CreateChatResponse as "CreateChatResponse" from "/paths/~1chat/post/responses/200/content/application~1json/schema";
-    slots CreateChatResponseSlots, undeclared additional_properties;
+    slots CreateChatResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     address: Option<Option<types::CreateChatBodyAddress>> = "address", optional, no_value, None;
 }

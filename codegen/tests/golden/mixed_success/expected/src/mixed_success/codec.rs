@@ -6,14 +6,14 @@ use crate::runtime;
 
 struct_codec! {
     types::CreateJobBody as "CreateJobBody" from "/paths/~1jobs/post/requestBody/content/application~1json/schema";
-    slots CreateJobBodySlots, undeclared additional_properties;
+    slots CreateJobBodySlots, keeps undeclared: true, in additional_properties;
     with_required(name: String);
     name: Option<String> = "name", field, refused, name;
 }
 
 struct_codec! {
     types::Job as "Job" from "/components/schemas/Job";
-    slots JobSlots, undeclared additional_properties;
+    slots JobSlots, keeps undeclared: true, in additional_properties;
     with_required();
     id: Option<Option<String>> = "id", optional, no_value, None;
 }

@@ -6,35 +6,35 @@ use crate::runtime;
 
 struct_codec! {
     types::E as "E" from "/components/schemas/E";
-    slots ESlots, undeclared additional_properties;
+    slots ESlots, keeps undeclared: true, in additional_properties;
     with_required(id: String);
     id: Option<String> = "id", field, refused, id;
 }
 
 struct_codec! {
     types::ListPetsResponse2 as "ListPetsResponse2" from "/paths/~1pets/get/responses/200/content/application~1json/schema";
-    slots ListPetsResponse2Slots, undeclared additional_properties;
+    slots ListPetsResponse2Slots, keeps undeclared: true, in additional_properties;
     with_required();
     items: Option<Option<Vec<types::Pet2>>> = "items", optional, no_value, None;
 }
 
 struct_codec! {
     types::Option as "Option" from "/components/schemas/Option";
-    slots OptionSlots, undeclared additional_properties;
+    slots OptionSlots, keeps undeclared: true, in additional_properties;
     with_required();
     value: Option<Option<String>> = "value", optional, no_value, None;
 }
 
 struct_codec! {
     types::Pet as "Pet" from "/components/schemas/Pet";
-    slots PetSlots, undeclared additional_properties;
+    slots PetSlots, keeps undeclared: true, in additional_properties;
     with_required();
     name: Option<Option<String>> = "name", optional, no_value, None;
 }
 
 struct_codec! {
     types::Pet2 as "Pet2" from "/components/schemas/pet";
-    slots Pet2Slots, undeclared additional_properties;
+    slots Pet2Slots, keeps undeclared: true, in additional_properties;
     with_required();
     foo_bar: Option<Option<String>> = "fooBar", optional, no_value, None;
     foo_bar_2: Option<Option<i64>> = "foo_bar", optional, no_value, None;

@@ -5,7 +5,7 @@ use super::types;
 
 struct_codec! {
     types::Key as "Key" from "/components/schemas/Key";
-    slots KeySlots, undeclared additional_properties;
+    slots KeySlots, keeps undeclared: true, in additional_properties;
     with_required(id: String, expires_at: Option<i64>, r#type: String, slots: i64);
     id: Option<String> = "id", field, refused, id;
     expires_at: Option<Option<i64>> = "expires_at", field, none, expires_at;

@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::Owner as "Owner" from "/components/schemas/Owner";
-    slots OwnerSlots, undeclared additional_properties;
+    slots OwnerSlots, keeps undeclared: true, in additional_properties;
     with_required();
     name: Option<Option<String>> = "name", optional, no_value, None;
     pets: Option<Option<Vec<types::Pet>>> = "pets", optional, no_value, None;
@@ -14,7 +14,7 @@ struct_codec! {
 
 struct_codec! {
     types::Pet as "Pet" from "/components/schemas/Pet";
-    slots PetSlots, undeclared additional_properties;
+    slots PetSlots, keeps undeclared: true, in additional_properties;
     with_required(name: String);
     name: Option<String> = "name", field, refused, name;
     never: Option<Option<::serde_json::Value>> = "never", optional, no_value, None;
@@ -22,7 +22,7 @@ struct_codec! {
 
 struct_codec! {
     types::PetAdoptedWebhookBody as "PetAdoptedWebhookBody" from "/webhooks/petAdopted/post/requestBody/content/application~1json/schema";
-    slots PetAdoptedWebhookBodySlots, undeclared additional_properties;
+    slots PetAdoptedWebhookBodySlots, keeps undeclared: true, in additional_properties;
     with_required(pet: types::Pet);
     pet: Option<types::Pet> = "pet", field, refused, pet;
     adopter: Option<Option<String>> = "adopter", optional, no_value, None;
@@ -30,7 +30,7 @@ struct_codec! {
 
 struct_codec! {
     types::PetAdoptedWebhookResponse as "PetAdoptedWebhookResponse" from "/webhooks/petAdopted/post/responses/200/content/application~1json/schema";
-    slots PetAdoptedWebhookResponseSlots, undeclared additional_properties;
+    slots PetAdoptedWebhookResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     thanks: Option<Option<bool>> = "thanks", optional, no_value, None;
 }

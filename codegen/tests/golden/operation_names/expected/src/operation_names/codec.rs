@@ -6,14 +6,14 @@ use crate::runtime;
 
 struct_codec! {
     types::GetSuccess as "GetSuccess" from "/components/schemas/GetSuccess";
-    slots GetSuccessSlots, undeclared additional_properties;
+    slots GetSuccessSlots, keeps undeclared: true, in additional_properties;
     with_required();
     ok: Option<Option<bool>> = "ok", optional, no_value, None;
 }
 
 struct_codec! {
     types::Thing as "Thing" from "/components/schemas/Thing";
-    slots ThingSlots, undeclared additional_properties;
+    slots ThingSlots, keeps undeclared: true, in additional_properties;
     with_required();
     id: Option<Option<String>> = "id", optional, no_value, None;
 }

@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::ListAgentsResponse as "ListAgentsResponse" from "/paths/~1agents/get/responses/200/content/application~1json/schema";
-    slots ListAgentsResponseSlots, undeclared additional_properties;
+    slots ListAgentsResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     data: Option<Option<Vec<types::Thing>>> = "data", optional, no_value, None;
     meta: Option<Option<types::ListAgentsResponseMeta>> = "meta", optional, no_value, None;
@@ -14,7 +14,7 @@ struct_codec! {
 
 struct_codec! {
     types::ListAgentsResponseMeta as "ListAgentsResponseMeta" from "/paths/~1agents/get/responses/200/content/application~1json/schema/properties/meta";
-    slots ListAgentsResponseMetaSlots, undeclared additional_properties;
+    slots ListAgentsResponseMetaSlots, keeps undeclared: true, in additional_properties;
     with_required();
     next_cursor: Option<Option<String>> = "nextCursor", optional, kept, None;
     has_more: Option<Option<bool>> = "hasMore", optional, no_value, None;
@@ -22,7 +22,7 @@ struct_codec! {
 
 struct_codec! {
     types::ListChargesResponse as "ListChargesResponse" from "/paths/~1charges/get/responses/200/content/application~1json/schema";
-    slots ListChargesResponseSlots, undeclared additional_properties;
+    slots ListChargesResponseSlots, keeps undeclared: true, in additional_properties;
     with_required(data: Vec<types::Thing>, has_more: bool);
     object: Option<Option<types::ListChargesResponseObject>> = "object", optional, no_value, None;
     data: Option<Vec<types::Thing>> = "data", field, empty, data;
@@ -58,7 +58,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ListChargesResponseObject {
 
 struct_codec! {
     types::ListFilesResponse as "ListFilesResponse" from "/paths/~1files/get/responses/200/content/application~1json/schema";
-    slots ListFilesResponseSlots, undeclared additional_properties;
+    slots ListFilesResponseSlots, keeps undeclared: true, in additional_properties;
     with_required(data: Vec<types::Thing>, has_more: bool);
     data: Option<Vec<types::Thing>> = "data", field, empty, data;
     first_id: Option<Option<String>> = "first_id", optional, no_value, None;
@@ -68,7 +68,7 @@ struct_codec! {
 
 struct_codec! {
     types::ListMessagesResponse as "ListMessagesResponse" from "/paths/~1messages/get/responses/200/content/application~1json/schema";
-    slots ListMessagesResponseSlots, undeclared additional_properties;
+    slots ListMessagesResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     messages: Option<Option<Vec<types::Thing>>> = "messages", optional, no_value, None;
     meta: Option<Option<types::ListMessagesResponseMeta>> = "meta", optional, no_value, None;
@@ -76,14 +76,14 @@ struct_codec! {
 
 struct_codec! {
     types::ListMessagesResponseMeta as "ListMessagesResponseMeta" from "/paths/~1messages/get/responses/200/content/application~1json/schema/properties/meta";
-    slots ListMessagesResponseMetaSlots, undeclared additional_properties;
+    slots ListMessagesResponseMetaSlots, keeps undeclared: true, in additional_properties;
     with_required();
     next_page_url: Option<Option<String>> = "next_page_url", optional, kept, None;
 }
 
 struct_codec! {
     types::ListRecordsResponse as "ListRecordsResponse" from "/paths/~1records/get/responses/200/content/application~1json/schema";
-    slots ListRecordsResponseSlots, undeclared additional_properties;
+    slots ListRecordsResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     rows: Option<Option<Vec<types::Thing>>> = "rows", optional, no_value, None;
     records: Option<Option<Vec<types::Thing>>> = "records", optional, no_value, None;
@@ -92,7 +92,7 @@ struct_codec! {
 
 struct_codec! {
     types::ListRecordsResponseContinuation as "ListRecordsResponseContinuation" from "/paths/~1records/get/responses/200/content/application~1json/schema/properties/continuation";
-    slots ListRecordsResponseContinuationSlots, undeclared additional_properties;
+    slots ListRecordsResponseContinuationSlots, keeps undeclared: true, in additional_properties;
     with_required();
     token: Option<Option<String>> = "token", optional, no_value, None;
     more: Option<Option<bool>> = "more", optional, no_value, None;
@@ -100,7 +100,7 @@ struct_codec! {
 
 struct_codec! {
     types::ProjectListResponse as "ProjectListResponse" from "/paths/~1projects/get/responses/200/content/application~1json/schema";
-    slots ProjectListResponseSlots, undeclared additional_properties;
+    slots ProjectListResponseSlots, keeps undeclared: true, in additional_properties;
     with_required(items: Vec<types::Thing>);
     items: Option<Vec<types::Thing>> = "items", field, empty, items;
     next_page: Option<Option<String>> = "next_page", optional, kept, None;
@@ -108,7 +108,7 @@ struct_codec! {
 
 struct_codec! {
     types::Thing as "Thing" from "/components/schemas/Thing";
-    slots ThingSlots, undeclared additional_properties;
+    slots ThingSlots, keeps undeclared: true, in additional_properties;
     with_required(id: String);
     id: Option<String> = "id", field, refused, id;
 }

@@ -6,14 +6,14 @@ use crate::runtime;
 
 struct_codec! {
     types::Filter as "Filter" from "/components/schemas/Filter";
-    slots FilterSlots, undeclared additional_properties;
+    slots FilterSlots, keeps undeclared: true, in additional_properties;
     with_required();
     field: Option<Option<String>> = "field", optional, no_value, None;
 }
 
 struct_codec! {
     types::SearchFilter as "SearchFilter" from "/paths/~1search~1{index}/post/parameters/6/schema";
-    slots SearchFilterSlots, undeclared additional_properties;
+    slots SearchFilterSlots, keeps undeclared: true, in additional_properties;
     with_required();
     role: Option<Option<String>> = "role", optional, no_value, None;
 }

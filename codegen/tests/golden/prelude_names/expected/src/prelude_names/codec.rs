@@ -64,7 +64,7 @@ impl<'de> ::serde::Deserialize<'de> for types::AsRef {
 
 struct_codec! {
     types::Box as "Box" from "/components/schemas/Box";
-    slots BoxSlots, undeclared additional_properties;
+    slots BoxSlots, keeps undeclared: true, in additional_properties;
     with_required();
     value: Option<Option<String>> = "value", optional, no_value, None;
     items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
@@ -102,7 +102,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Clone {
 
 struct_codec! {
     types::Copy as "Copy" from "/components/schemas/Copy";
-    slots CopySlots, undeclared additional_properties;
+    slots CopySlots, keeps undeclared: true, in additional_properties;
     with_required();
     value: Option<Option<String>> = "value", optional, no_value, None;
     items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
@@ -210,7 +210,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Deserialize {
 
 struct_codec! {
     types::DoubleEndedIterator as "DoubleEndedIterator" from "/components/schemas/DoubleEndedIterator";
-    slots DoubleEndedIteratorSlots, undeclared additional_properties;
+    slots DoubleEndedIteratorSlots, keeps undeclared: true, in additional_properties;
     with_required();
     value: Option<Option<String>> = "value", optional, no_value, None;
     items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
@@ -274,7 +274,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Eq {
 
 struct_codec! {
     types::EqVariant2 as "EqVariant2" from "/components/schemas/Eq/oneOf/1";
-    slots EqVariant2Slots, undeclared additional_properties;
+    slots EqVariant2Slots, keeps undeclared: true, in additional_properties;
     with_required();
     x: Option<Option<i64>> = "x", optional, no_value, None;
 }
@@ -365,7 +365,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Extend {
 
 struct_codec! {
     types::Fn as "Fn" from "/components/schemas/Fn";
-    slots FnSlots, undeclared additional_properties;
+    slots FnSlots, keeps undeclared: true, in additional_properties;
     with_required();
     value: Option<Option<String>> = "value", optional, no_value, None;
     items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
@@ -489,7 +489,7 @@ impl<'de> ::serde::Deserialize<'de> for types::FromIterator {
 
 struct_codec! {
     types::Hash as "Hash" from "/components/schemas/Hash";
-    slots HashSlots, undeclared additional_properties;
+    slots HashSlots, keeps undeclared: true, in additional_properties;
     with_required();
     value: Option<Option<String>> = "value", optional, no_value, None;
     items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
@@ -497,7 +497,7 @@ struct_codec! {
 
 struct_codec! {
     types::Into as "Into" from "/components/schemas/Into";
-    slots IntoSlots, undeclared additional_properties;
+    slots IntoSlots, keeps undeclared: true, in additional_properties;
     with_required();
     value: Option<Option<String>> = "value", optional, no_value, None;
     items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
@@ -541,7 +541,7 @@ impl<'de> ::serde::Deserialize<'de> for types::IntoIterator {
 
 struct_codec! {
     types::Iterator as "Iterator" from "/components/schemas/Iterator";
-    slots IteratorSlots, undeclared additional_properties;
+    slots IteratorSlots, keeps undeclared: true, in additional_properties;
     with_required();
     value: Option<Option<String>> = "value", optional, no_value, None;
     items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
@@ -577,7 +577,7 @@ impl<'de> ::serde::Deserialize<'de> for types::None {
 
 struct_codec! {
     types::Ok as "Ok" from "/components/schemas/Ok";
-    slots OkSlots, undeclared additional_properties;
+    slots OkSlots, keeps undeclared: true, in additional_properties;
     with_required();
     value: Option<Option<String>> = "value", optional, no_value, None;
     items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
@@ -617,7 +617,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Option {
 
 struct_codec! {
     types::Ord as "Ord" from "/components/schemas/Ord";
-    slots OrdSlots, undeclared additional_properties;
+    slots OrdSlots, keeps undeclared: true, in additional_properties;
     with_required();
     value: Option<Option<String>> = "value", optional, no_value, None;
     items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
@@ -625,7 +625,7 @@ struct_codec! {
 
 struct_codec! {
     types::PartialEq as "PartialEq" from "/components/schemas/PartialEq";
-    slots PartialEqSlots, undeclared additional_properties;
+    slots PartialEqSlots, keeps undeclared: true, in additional_properties;
     with_required();
     value: Option<Option<String>> = "value", optional, no_value, None;
     items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
@@ -693,7 +693,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Result {
 
 struct_codec! {
     types::Self_ as "Self_" from "/components/schemas/Self";
-    slots SelfSlots, undeclared additional_properties;
+    slots SelfSlots, keeps undeclared: true, in additional_properties;
     with_required();
     value: Option<Option<String>> = "value", optional, no_value, None;
     items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
@@ -787,7 +787,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Sized {
 
 struct_codec! {
     types::Some as "Some" from "/components/schemas/Some";
-    slots SomeSlots, undeclared additional_properties;
+    slots SomeSlots, keeps undeclared: true, in additional_properties;
     with_required();
     value: Option<Option<String>> = "value", optional, no_value, None;
     items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
@@ -827,7 +827,7 @@ impl<'de> ::serde::Deserialize<'de> for types::String {
 
 struct_codec! {
     types::Sync as "Sync" from "/components/schemas/Sync";
-    slots SyncSlots, undeclared additional_properties;
+    slots SyncSlots, keeps undeclared: true, in additional_properties;
     with_required();
     value: Option<Option<String>> = "value", optional, no_value, None;
     items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
@@ -835,7 +835,7 @@ struct_codec! {
 
 struct_codec! {
     types::Thing as "Thing" from "/components/schemas/Thing";
-    slots ThingSlots, undeclared additional_properties;
+    slots ThingSlots, keeps undeclared: true, in additional_properties;
     with_required(name: String);
     name: Option<String> = "name", field, refused, name;
     labels: Option<Option<Vec<String>>> = "labels", optional, no_value, None;
@@ -917,7 +917,7 @@ impl<'de> ::serde::Deserialize<'de> for types::ToOwned {
 
 struct_codec! {
     types::ToString as "ToString" from "/components/schemas/ToString";
-    slots ToStringSlots, undeclared additional_properties;
+    slots ToStringSlots, keeps undeclared: true, in additional_properties;
     with_required();
     value: Option<Option<String>> = "value", optional, no_value, None;
     items: Option<Option<Vec<String>>> = "items", optional, no_value, None;
@@ -959,7 +959,7 @@ impl<'de> ::serde::Deserialize<'de> for types::TryFrom {
 
 struct_codec! {
     types::TryInto as "TryInto" from "/components/schemas/TryInto";
-    slots TryIntoSlots, undeclared additional_properties;
+    slots TryIntoSlots, keeps undeclared: true, in additional_properties;
     with_required();
     value: Option<Option<String>> = "value", optional, no_value, None;
     items: Option<Option<Vec<String>>> = "items", optional, no_value, None;

@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::Placeholders as "Placeholders" from "/components/schemas/Placeholders";
-    slots PlaceholdersSlots, undeclared additional_properties;
+    slots PlaceholdersSlots, keeps undeclared: true, in additional_properties;
     with_required(foo_value_2: String, foo_value: String, _1_value: i64);
     foo: Option<String> = "foo", field, refused, foo_value_2;
     foo_value: Option<String> = "foo_value", field, refused, foo_value;

@@ -42,21 +42,21 @@ impl<'de> ::serde::Deserialize<'de> for types::Expr {
 
 struct_codec! {
     types::Literal as "Literal" from "/components/schemas/Literal";
-    slots LiteralSlots, undeclared additional_properties;
+    slots LiteralSlots, keeps undeclared: true, in additional_properties;
     with_required();
     value: Option<Option<f64>> = "value", optional, no_value, None;
 }
 
 struct_codec! {
     types::Negation as "Negation" from "/components/schemas/Negation";
-    slots NegationSlots, undeclared additional_properties;
+    slots NegationSlots, keeps undeclared: true, in additional_properties;
     with_required(operand: Box<types::Expr>);
     operand: Option<Box<types::Expr>> = "operand", field, refused, operand;
 }
 
 struct_codec! {
     types::Node as "Node" from "/components/schemas/Node";
-    slots NodeSlots, undeclared additional_properties;
+    slots NodeSlots, keeps undeclared: true, in additional_properties;
     with_required(value: String);
     value: Option<String> = "value", field, refused, value;
     next: Option<Option<Box<types::Node>>> = "next", optional, no_value, None;

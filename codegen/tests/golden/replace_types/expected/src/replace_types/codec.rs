@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::Invoice as "Invoice" from "/components/schemas/Invoice";
-    slots InvoiceSlots, undeclared additional_properties;
+    slots InvoiceSlots, keeps undeclared: true, in additional_properties;
     with_required(id: String, total: crate::money::Money);
     id: Option<String> = "id", field, refused, id;
     total: Option<crate::money::Money> = "total", field, refused, total;

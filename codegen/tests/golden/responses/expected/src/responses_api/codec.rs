@@ -6,14 +6,14 @@ use crate::runtime;
 
 struct_codec! {
     types::Problem as "Problem" from "/components/schemas/Problem";
-    slots ProblemSlots, undeclared additional_properties;
+    slots ProblemSlots, keeps undeclared: true, in additional_properties;
     with_required();
     title: Option<Option<String>> = "title", optional, no_value, None;
 }
 
 struct_codec! {
     types::Thing as "Thing" from "/components/schemas/Thing";
-    slots ThingSlots, undeclared additional_properties;
+    slots ThingSlots, keeps undeclared: true, in additional_properties;
     with_required(id: String);
     id: Option<String> = "id", field, refused, id;
 }

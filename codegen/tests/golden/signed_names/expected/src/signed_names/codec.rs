@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::Reactions as "Reactions" from "/components/schemas/Reactions";
-    slots ReactionsSlots, undeclared additional_properties;
+    slots ReactionsSlots, keeps undeclared: true, in additional_properties;
     with_required(plus_one: i64, minus_one: i64);
     plus_one: Option<i64> = "+1", field, refused, plus_one;
     minus_one: Option<i64> = "-1", field, refused, minus_one;

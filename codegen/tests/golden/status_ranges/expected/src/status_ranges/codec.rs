@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::ListThingsBadRequestResponse as "ListThingsBadRequestResponse" from "/paths/~1things/get/responses/400/content/application~1json/schema";
-    slots ListThingsBadRequestResponseSlots, undeclared additional_properties;
+    slots ListThingsBadRequestResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     message: Option<Option<String>> = "message", optional, no_value, None;
 }

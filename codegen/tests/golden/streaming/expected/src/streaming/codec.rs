@@ -6,21 +6,21 @@ use crate::runtime;
 
 struct_codec! {
     types::Chunk as "Chunk" from "/components/schemas/Chunk";
-    slots ChunkSlots, undeclared additional_properties;
+    slots ChunkSlots, keeps undeclared: true, in additional_properties;
     with_required(text: String);
     text: Option<String> = "text", field, refused, text;
 }
 
 struct_codec! {
     types::ChunkEvent as "ChunkEvent" from "/components/schemas/ChunkEvent";
-    slots ChunkEventSlots, undeclared additional_properties;
+    slots ChunkEventSlots, keeps undeclared: true, in additional_properties;
     with_required(data: types::Chunk);
     data: Option<types::Chunk> = "data", field, refused, data;
 }
 
 struct_codec! {
     types::CreateChatBody as "CreateChatBody" from "/paths/~1chat/post/requestBody/content/application~1json/schema";
-    slots CreateChatBodySlots, undeclared additional_properties;
+    slots CreateChatBodySlots, keeps undeclared: true, in additional_properties;
     with_required(prompt: String);
     prompt: Option<String> = "prompt", field, refused, prompt;
     stream: Option<Option<bool>> = "stream", optional, no_value, None;
@@ -28,14 +28,14 @@ struct_codec! {
 
 struct_codec! {
     types::CreateChatUnprocessableEntityResponse as "CreateChatUnprocessableEntityResponse" from "/paths/~1chat/post/responses/422/content/application~1json/schema";
-    slots CreateChatUnprocessableEntityResponseSlots, undeclared additional_properties;
+    slots CreateChatUnprocessableEntityResponseSlots, keeps undeclared: true, in additional_properties;
     with_required();
     detail: Option<Option<String>> = "detail", optional, no_value, None;
 }
 
 struct_codec! {
     types::CreateCompletionBody as "CreateCompletionBody" from "/paths/~1completions/post/requestBody/content/application~1json/schema";
-    slots CreateCompletionBodySlots, undeclared additional_properties;
+    slots CreateCompletionBodySlots, keeps undeclared: true, in additional_properties;
     with_required();
     prompt: Option<Option<String>> = "prompt", optional, no_value, None;
     stream: Option<Option<bool>> = "stream", optional, kept, None;
@@ -72,13 +72,13 @@ impl<'de> ::serde::Deserialize<'de> for types::WatchJobEvent {
 
 struct_codec! {
     types::WatchJobEventDone as "WatchJobEventDone" from "/paths/~1jobs~1{id}~1events/get/responses/200/content/text~1event-stream/schema/oneOf/1", tag "type" = "done";
-    slots WatchJobEventDoneSlots, undeclared additional_properties;
+    keeps undeclared: true, in additional_properties;
     with_required();
 }
 
 struct_codec! {
     types::WatchJobEventProgress as "WatchJobEventProgress" from "/paths/~1jobs~1{id}~1events/get/responses/200/content/text~1event-stream/schema/oneOf/0", tag "type" = "progress";
-    slots WatchJobEventProgressSlots, undeclared additional_properties;
+    slots WatchJobEventProgressSlots, keeps undeclared: true, in additional_properties;
     with_required(percent: i64);
     percent: Option<i64> = "percent", field, refused, percent;
 }

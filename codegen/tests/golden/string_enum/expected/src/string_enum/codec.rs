@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::Holder as "Holder" from "/components/schemas/Holder";
-    slots HolderSlots, undeclared additional_properties;
+    slots HolderSlots, keeps undeclared: true, in additional_properties;
     with_required();
     status: Option<Option<types::Status>> = "status", optional, no_value, None;
     mode: Option<Option<types::HolderMode>> = "mode", optional, no_value, None;

@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::Cat as "Cat" from "/components/schemas/Cat";
-    slots CatSlots, undeclared additional_properties;
+    slots CatSlots, keeps undeclared: true, in additional_properties;
     with_required(pet_type: String);
     pet_type: Option<String> = "petType", field, refused, pet_type;
     purrs: Option<Option<bool>> = "purrs", optional, no_value, None;
@@ -14,7 +14,7 @@ struct_codec! {
 
 struct_codec! {
     types::Circle as "Circle" from "/components/schemas/Circle", tag "kind" = "Circle";
-    slots CircleSlots, undeclared additional_properties;
+    slots CircleSlots, keeps undeclared: true, in additional_properties;
     with_required();
     radius: Option<Option<f64>> = "radius", optional, no_value, None;
 }
@@ -42,27 +42,27 @@ impl<'de> ::serde::Deserialize<'de> for types::Digest {
 
 struct_codec! {
     types::DigestNone as "DigestNone" from "/components/schemas/Digest/oneOf/1", tag "type" = "none";
-    slots DigestNoneSlots, undeclared additional_properties;
+    keeps undeclared: true, in additional_properties;
     with_required();
 }
 
 struct_codec! {
     types::DigestSha256 as "DigestSha256" from "/components/schemas/Digest/oneOf/0", tag "type" = "sha256";
-    slots DigestSha256Slots, undeclared additional_properties;
+    slots DigestSha256Slots, keeps undeclared: true, in additional_properties;
     with_required(value: String);
     value: Option<String> = "value", field, refused, value;
 }
 
 struct_codec! {
     types::Dog as "Dog" from "/components/schemas/Dog";
-    slots DogSlots, undeclared additional_properties;
+    slots DogSlots, keeps undeclared: true, in additional_properties;
     with_required(pet_type: String);
     pet_type: Option<String> = "petType", field, refused, pet_type;
 }
 
 struct_codec! {
     types::Drawing as "Drawing" from "/components/schemas/Drawing";
-    slots DrawingSlots, undeclared additional_properties;
+    slots DrawingSlots, keeps undeclared: true, in additional_properties;
     with_required();
     square: Option<Option<types::Square>> = "square", optional, no_value, None;
 }
@@ -111,7 +111,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Shape {
 
 struct_codec! {
     types::Square as "Square" from "/components/schemas/Square";
-    slots SquareSlots, undeclared additional_properties;
+    slots SquareSlots, keeps undeclared: true, in additional_properties;
     with_required(kind: types::SquareKind);
     kind: Option<types::SquareKind> = "kind", field, refused, kind;
 }

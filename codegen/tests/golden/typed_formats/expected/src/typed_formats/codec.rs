@@ -6,7 +6,7 @@ use crate::runtime;
 
 struct_codec! {
     types::Event as "Event" from "/components/schemas/Event";
-    slots EventSlots, undeclared additional_properties;
+    slots EventSlots, keeps undeclared: true, in additional_properties;
     with_required(id: ::uuid::Uuid, at: ::chrono::DateTime<::chrono::Utc>);
     id: Option<::uuid::Uuid> = "id", field, refused, id;
     at: Option<::chrono::DateTime<::chrono::Utc>> = "at", field, refused, at;

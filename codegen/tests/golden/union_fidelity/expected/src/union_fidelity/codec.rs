@@ -56,7 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for types::DatabaseConfig {
 
 struct_codec! {
     types::DatabaseConfigMysql as "DatabaseConfigMysql" from "/components/schemas/DatabaseConfig/anyOf/1";
-    slots DatabaseConfigMysqlSlots, undeclared additional_properties;
+    slots DatabaseConfigMysqlSlots, keeps undeclared: true, in additional_properties;
     with_required();
     host: Option<Option<String>> = "host", optional, no_value, None;
     charset: Option<Option<String>> = "charset", optional, no_value, None;
@@ -64,14 +64,14 @@ struct_codec! {
 
 struct_codec! {
     types::DatabaseConfigPath as "DatabaseConfigPath" from "/components/schemas/DatabaseConfig/anyOf/2";
-    slots DatabaseConfigPathSlots, undeclared additional_properties;
+    slots DatabaseConfigPathSlots, keeps undeclared: true, in additional_properties;
     with_required(path: String);
     path: Option<String> = "path", field, refused, path;
 }
 
 struct_codec! {
     types::DatabaseConfigPostgres as "DatabaseConfigPostgres" from "/components/schemas/DatabaseConfig/anyOf/0";
-    slots DatabaseConfigPostgresSlots, undeclared additional_properties;
+    slots DatabaseConfigPostgresSlots, keeps undeclared: true, in additional_properties;
     with_required();
     host: Option<Option<String>> = "host", optional, no_value, None;
     sslmode: Option<Option<String>> = "sslmode", optional, no_value, None;
@@ -149,21 +149,21 @@ impl<'de> ::serde::Deserialize<'de> for types::Event {
 
 struct_codec! {
     types::EventFailed as "EventFailed" from "/components/schemas/Event/oneOf/1", tag "kind" = "failed";
-    slots EventFailedSlots, undeclared additional_properties;
+    slots EventFailedSlots, keeps undeclared: true, in additional_properties;
     with_required(reason: String);
     reason: Option<String> = "reason", field, refused, reason;
 }
 
 struct_codec! {
     types::EventStarted as "EventStarted" from "/components/schemas/Event/oneOf/0", tag "kind" = "started";
-    slots EventStartedSlots, undeclared additional_properties;
+    slots EventStartedSlots, keeps undeclared: true, in additional_properties;
     with_required();
     at: Option<Option<i64>> = "at", optional, no_value, None;
 }
 
 struct_codec! {
     types::InputMessage as "InputMessage" from "/components/schemas/InputMessage", tag "type" = "message";
-    slots InputMessageSlots, undeclared additional_properties;
+    slots InputMessageSlots, keeps undeclared: true, in additional_properties;
     with_required(content: String);
     role: Option<Option<types::InputMessageRole>> = "role", optional, no_value, None;
     content: Option<String> = "content", field, refused, content;
@@ -198,7 +198,7 @@ impl<'de> ::serde::Deserialize<'de> for types::InputMessageRole {
 
 struct_codec! {
     types::OutputMessage as "OutputMessage" from "/components/schemas/OutputMessage", tag "type" = "message";
-    slots OutputMessageSlots, undeclared additional_properties;
+    slots OutputMessageSlots, keeps undeclared: true, in additional_properties;
     with_required(id: String, content: String);
     id: Option<String> = "id", field, refused, id;
     content: Option<String> = "content", field, refused, content;
@@ -236,7 +236,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Quantity {
 
 struct_codec! {
     types::ToolCall as "ToolCall" from "/components/schemas/ToolCall", tag "type" = "tool.call";
-    slots ToolCallSlots, undeclared additional_properties;
+    slots ToolCallSlots, keeps undeclared: true, in additional_properties;
     with_required(name: String);
     name: Option<String> = "name", field, refused, name;
     arguments: Option<Option<String>> = "arguments", optional, no_value, None;

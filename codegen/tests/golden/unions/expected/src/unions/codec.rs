@@ -6,14 +6,14 @@ use crate::runtime;
 
 struct_codec! {
     types::Cat as "Cat" from "/components/schemas/Cat";
-    slots CatSlots, undeclared additional_properties;
+    slots CatSlots, keeps undeclared: true, in additional_properties;
     with_required();
     purrs: Option<Option<bool>> = "purrs", optional, no_value, None;
 }
 
 struct_codec! {
     types::Dog as "Dog" from "/components/schemas/Dog";
-    slots DogSlots, undeclared additional_properties;
+    slots DogSlots, keeps undeclared: true, in additional_properties;
     with_required();
     barks: Option<Option<bool>> = "barks", optional, no_value, None;
 }
@@ -52,7 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for types::Pet {
 
 struct_codec! {
     types::ValidationError as "ValidationError" from "/components/schemas/ValidationError";
-    slots ValidationErrorSlots, undeclared additional_properties;
+    slots ValidationErrorSlots, keeps undeclared: true, in additional_properties;
     with_required(loc: Vec<types::ValidationErrorLocItem>);
     loc: Option<Vec<types::ValidationErrorLocItem>> = "loc", field, empty, loc;
 }
