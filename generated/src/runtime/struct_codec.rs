@@ -157,7 +157,8 @@ macro_rules! struct_codec {
     (@serde $ty:path, $name:literal, [$($written:literal)?]) => {
         impl ::serde::Serialize for $ty {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                $crate::runtime::encode_struct(self, serializer, $crate::runtime::absent::written_name($name, &[$($written)?]))
+                let name = const { $crate::runtime::absent::written_name($name, &[$($written)?]) };
+                $crate::runtime::encode_struct(self, serializer, name)
             }
         }
 
