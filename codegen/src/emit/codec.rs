@@ -59,7 +59,10 @@ enum Coded<'a> {
 
 /// The operation's identity, for hooks, traces and deviation records: its id in the spec, its
 /// route template, where it is in the spec and the responses it declares. An associated const of
-/// its request builder (`Self::OPERATION` there), so it needs no name of its own.
+/// its request builder (`Self::OPERATION` there), so it needs no name of its own. Its paths are
+/// spelled from the crate root: it is compiled only with the `client` feature, so a `use` of the
+/// runtime that only descriptors needed would be unused without it (the struct tables name the
+/// runtime through their macro).
 fn descriptor(op: &Operation) -> TokenStream {
     let builder = ident(&op.request_type);
     let (operation_id, route, pointer) =
@@ -68,8 +71,8 @@ fn descriptor(op: &Operation) -> TokenStream {
     quote! {
         #[cfg(feature = "client")]
         impl super::requests::#builder<'_> {
-            pub(super) const OPERATION: #RUNTIME::Operation =
-                #RUNTIME::Operation { id: #operation_id, route: #route, pointer: #pointer, responses: #responses };
+            pub(super) const OPERATION: crate::runtime::Operation =
+                crate::runtime::Operation { id: #operation_id, route: #route, pointer: #pointer, responses: #responses };
         }
     }
 }

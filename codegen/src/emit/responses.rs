@@ -85,7 +85,7 @@ pub(super) fn declared_responses(op: &Operation) -> TokenStream {
     let declared = cases.iter().map(|case| {
         let key = case.status.to_string();
         let media_types = &case.media_types;
-        quote!(#RUNTIME::DeclaredResponse::new(#key, &[#(#media_types),*]))
+        quote!(crate::runtime::DeclaredResponse::new(#key, &[#(#media_types),*]))
     });
     quote!(&[#(#declared),*])
 }

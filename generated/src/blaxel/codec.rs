@@ -3014,1985 +3014,1985 @@ impl<'de> ::serde::Deserialize<'de> for types::WorkspaceUserSource {
 
 #[cfg(feature = "client")]
 impl super::requests::ListAgents<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListAgents",
         route: "/agents",
         pointer: "/paths/~1agents/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateAgent<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateAgent",
         route: "/agents",
         pointer: "/paths/~1agents/post",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("409", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("409", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetAgent<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetAgent",
         route: "/agents/{agentName}",
         pointer: "/paths/~1agents~1{agentName}/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UpdateAgent<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "UpdateAgent",
         route: "/agents/{agentName}",
         pointer: "/paths/~1agents~1{agentName}/put",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteAgent<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteAgent",
         route: "/agents/{agentName}",
         pointer: "/paths/~1agents~1{agentName}/delete",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListAgentRevisions<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListAgentRevisions",
         route: "/agents/{agentName}/revisions",
         pointer: "/paths/~1agents~1{agentName}~1revisions/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListApplications<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListApplications",
         route: "/applications",
         pointer: "/paths/~1applications/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateApplication<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateApplication",
         route: "/applications",
         pointer: "/paths/~1applications/post",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("409", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("409", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetApplication<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetApplication",
         route: "/applications/{applicationName}",
         pointer: "/paths/~1applications~1{applicationName}/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UpdateApplication<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "UpdateApplication",
         route: "/applications/{applicationName}",
         pointer: "/paths/~1applications~1{applicationName}/put",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteApplication<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteApplication",
         route: "/applications/{applicationName}",
         pointer: "/paths/~1applications~1{applicationName}/delete",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateApplicationCustomDomain<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateApplicationCustomDomain",
         route: "/applications/{applicationName}/customdomains",
         pointer: "/paths/~1applications~1{applicationName}~1customdomains/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListApplicationRevisions<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListApplicationRevisions",
         route: "/applications/{applicationName}/revisions",
         pointer: "/paths/~1applications~1{applicationName}~1revisions/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetChangelog<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetChangelog",
         route: "/changelog",
         pointer: "/paths/~1changelog/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetConfiguration<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetConfiguration",
         route: "/configuration",
         pointer: "/paths/~1configuration/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListCustomDomains<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListCustomDomains",
         route: "/customdomains",
         pointer: "/paths/~1customdomains/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateCustomDomain<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateCustomDomain",
         route: "/customdomains",
         pointer: "/paths/~1customdomains/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetCustomDomain<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetCustomDomain",
         route: "/customdomains/{domainName}",
         pointer: "/paths/~1customdomains~1{domainName}/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UpdateCustomDomain<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "UpdateCustomDomain",
         route: "/customdomains/{domainName}",
         pointer: "/paths/~1customdomains~1{domainName}/put",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteCustomDomain<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteCustomDomain",
         route: "/customdomains/{domainName}",
         pointer: "/paths/~1customdomains~1{domainName}/delete",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListCustomDomainShares<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListCustomDomainShares",
         route: "/customdomains/{domainName}/share",
         pointer: "/paths/~1customdomains~1{domainName}~1share/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ShareCustomDomain<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ShareCustomDomain",
         route: "/customdomains/{domainName}/share",
         pointer: "/paths/~1customdomains~1{domainName}~1share/post",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
-            runtime::DeclaredResponse::new("409", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("409", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UnshareCustomDomain<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "UnshareCustomDomain",
         route: "/customdomains/{domainName}/share/{targetWorkspace}",
         pointer: "/paths/~1customdomains~1{domainName}~1share~1{targetWorkspace}/delete",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::VerifyCustomDomain<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "VerifyCustomDomain",
         route: "/customdomains/{domainName}/verify",
         pointer: "/paths/~1customdomains~1{domainName}~1verify/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListDrives<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListDrives",
         route: "/drives",
         pointer: "/paths/~1drives/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateDrive<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateDrive",
         route: "/drives",
         pointer: "/paths/~1drives/post",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetDrive<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetDrive",
         route: "/drives/{driveName}",
         pointer: "/paths/~1drives~1{driveName}/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UpdateDrive<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "UpdateDrive",
         route: "/drives/{driveName}",
         pointer: "/paths/~1drives~1{driveName}/put",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteDrive<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteDrive",
         route: "/drives/{driveName}",
         pointer: "/paths/~1drives~1{driveName}/delete",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateDriveAccessToken<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateDriveAccessToken",
         route: "/drives/{driveName}/access-token",
         pointer: "/paths/~1drives~1{driveName}~1access-token/post",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &[]),
-            runtime::DeclaredResponse::new("403", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &[]),
+            crate::runtime::DeclaredResponse::new("403", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetDriveByExternalId<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetDriveByExternalId",
         route: "/drives/by-external-id/{externalId}",
         pointer: "/paths/~1drives~1by-external-id~1{externalId}/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &[]),
-            runtime::DeclaredResponse::new("403", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
-            runtime::DeclaredResponse::new("500", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &[]),
+            crate::runtime::DeclaredResponse::new("403", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("500", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetDriveJwks<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetDriveJWKS",
         route: "/drives/jwks.json",
         pointer: "/paths/~1drives~1jwks.json/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListAllEgressGateways<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListAllEgressGateways",
         route: "/egressgateways",
         pointer: "/paths/~1egressgateways/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetEgressGatewayUsage<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetEgressGatewayUsage",
         route: "/egressgateways/usage",
         pointer: "/paths/~1egressgateways~1usage/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListAllEgressIPs<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListAllEgressIPs",
         route: "/egressips",
         pointer: "/paths/~1egressips/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetWorkspaceFeatures<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "getWorkspaceFeatures",
         route: "/features",
         pointer: "/paths/~1features/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::TestFeatureFlag<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "testFeatureFlag",
         route: "/features/{featureKey}",
         pointer: "/paths/~1features~1{featureKey}/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListFunctions<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListFunctions",
         route: "/functions",
         pointer: "/paths/~1functions/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateFunction<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateFunction",
         route: "/functions",
         pointer: "/paths/~1functions/post",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("409", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("409", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetFunction<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetFunction",
         route: "/functions/{functionName}",
         pointer: "/paths/~1functions~1{functionName}/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UpdateFunction<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "UpdateFunction",
         route: "/functions/{functionName}",
         pointer: "/paths/~1functions~1{functionName}/put",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteFunction<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteFunction",
         route: "/functions/{functionName}",
         pointer: "/paths/~1functions~1{functionName}/delete",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListFunctionRevisions<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListFunctionRevisions",
         route: "/functions/{functionName}/revisions",
         pointer: "/paths/~1functions~1{functionName}~1revisions/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListImages<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListImages",
         route: "/images",
         pointer: "/paths/~1images/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateImage<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateImage",
         route: "/images",
         pointer: "/paths/~1images/post",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CleanupImages<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CleanupImages",
         route: "/images",
         pointer: "/paths/~1images/delete",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetImage<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetImage",
         route: "/images/{resourceType}/{imageName}",
         pointer: "/paths/~1images~1{resourceType}~1{imageName}/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteImage<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteImage",
         route: "/images/{resourceType}/{imageName}",
         pointer: "/paths/~1images~1{resourceType}~1{imageName}/delete",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListImageShares<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListImageShares",
         route: "/images/{resourceType}/{imageName}/share",
         pointer: "/paths/~1images~1{resourceType}~1{imageName}~1share/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ShareImage<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ShareImage",
         route: "/images/{resourceType}/{imageName}/share",
         pointer: "/paths/~1images~1{resourceType}~1{imageName}~1share/post",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("202", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
-            runtime::DeclaredResponse::new("409", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("202", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("409", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UnshareImage<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "UnshareImage",
         route: "/images/{resourceType}/{imageName}/share/{targetWorkspace}",
         pointer: "/paths/~1images~1{resourceType}~1{imageName}~1share~1{targetWorkspace}/delete",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteImageTag<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteImageTag",
         route: "/images/{resourceType}/{imageName}/tags/{tagName}",
         pointer: "/paths/~1images~1{resourceType}~1{imageName}~1tags~1{tagName}/delete",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetIntegration<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetIntegration",
         route: "/integrations/{integrationName}",
         pointer: "/paths/~1integrations~1{integrationName}/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListIntegrationConnections<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListIntegrationConnections",
         route: "/integrations/connections",
         pointer: "/paths/~1integrations~1connections/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateIntegrationConnection<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateIntegrationConnection",
         route: "/integrations/connections",
         pointer: "/paths/~1integrations~1connections/post",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("409", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("409", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetIntegrationConnection<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetIntegrationConnection",
         route: "/integrations/connections/{connectionName}",
         pointer: "/paths/~1integrations~1connections~1{connectionName}/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UpdateIntegrationConnection<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "UpdateIntegrationConnection",
         route: "/integrations/connections/{connectionName}",
         pointer: "/paths/~1integrations~1connections~1{connectionName}/put",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteIntegrationConnection<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteIntegrationConnection",
         route: "/integrations/connections/{connectionName}",
         pointer: "/paths/~1integrations~1connections~1{connectionName}/delete",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("409", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("409", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetIntegrationConnectionModelEndpointConfigurations<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetIntegrationConnectionModelEndpointConfigurations",
         route: "/integrations/connections/{connectionName}/endpointConfigurations",
         pointer: "/paths/~1integrations~1connections~1{connectionName}~1endpointConfigurations/get",
-        responses: &[runtime::DeclaredResponse::new("200", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &[])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListIntegrationConnectionModels<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListIntegrationConnectionModels",
         route: "/integrations/connections/{connectionName}/models",
         pointer: "/paths/~1integrations~1connections~1{connectionName}~1models/get",
-        responses: &[runtime::DeclaredResponse::new("200", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &[])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetIntegrationConnectionModel<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetIntegrationConnectionModel",
         route: "/integrations/connections/{connectionName}/models/{modelId}",
         pointer: "/paths/~1integrations~1connections~1{connectionName}~1models~1{modelId}/get",
-        responses: &[runtime::DeclaredResponse::new("200", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &[])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListJobs<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListJobs",
         route: "/jobs",
         pointer: "/paths/~1jobs/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateJob<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateJob",
         route: "/jobs",
         pointer: "/paths/~1jobs/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetJob<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetJob",
         route: "/jobs/{jobId}",
         pointer: "/paths/~1jobs~1{jobId}/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UpdateJob<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "UpdateJob",
         route: "/jobs/{jobId}",
         pointer: "/paths/~1jobs~1{jobId}/put",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteJob<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteJob",
         route: "/jobs/{jobId}",
         pointer: "/paths/~1jobs~1{jobId}/delete",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListJobExecutions<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListJobExecutions",
         route: "/jobs/{jobId}/executions",
         pointer: "/paths/~1jobs~1{jobId}~1executions/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &[]),
-            runtime::DeclaredResponse::new("500", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &[]),
+            crate::runtime::DeclaredResponse::new("500", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateJobExecution<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateJobExecution",
         route: "/jobs/{jobId}/executions",
         pointer: "/paths/~1jobs~1{jobId}~1executions/post",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &[]),
-            runtime::DeclaredResponse::new("500", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &[]),
+            crate::runtime::DeclaredResponse::new("500", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetJobExecution<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetJobExecution",
         route: "/jobs/{jobId}/executions/{executionId}",
         pointer: "/paths/~1jobs~1{jobId}~1executions~1{executionId}/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
-            runtime::DeclaredResponse::new("500", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("500", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteJobExecution<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteJobExecution",
         route: "/jobs/{jobId}/executions/{executionId}",
         pointer: "/paths/~1jobs~1{jobId}~1executions~1{executionId}/delete",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
-            runtime::DeclaredResponse::new("500", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("500", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListJobExecutionTasks<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListJobExecutionTasks",
         route: "/jobs/{jobId}/executions/{executionId}/tasks",
         pointer: "/paths/~1jobs~1{jobId}~1executions~1{executionId}~1tasks/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
-            runtime::DeclaredResponse::new("500", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("500", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListJobRevisions<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListJobRevisions",
         route: "/jobs/{jobId}/revisions",
         pointer: "/paths/~1jobs~1{jobId}~1revisions/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListLocations<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListLocations",
         route: "/locations",
         pointer: "/paths/~1locations/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListMcpHubDefinitions<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListMCPHubDefinitions",
         route: "/mcp/hub",
         pointer: "/paths/~1mcp~1hub/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListModels<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListModels",
         route: "/models",
         pointer: "/paths/~1models/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateModel<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateModel",
         route: "/models",
         pointer: "/paths/~1models/post",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("409", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("409", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetModel<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetModel",
         route: "/models/{modelName}",
         pointer: "/paths/~1models~1{modelName}/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UpdateModel<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "UpdateModel",
         route: "/models/{modelName}",
         pointer: "/paths/~1models~1{modelName}/put",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteModel<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteModel",
         route: "/models/{modelName}",
         pointer: "/paths/~1models~1{modelName}/delete",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListModelRevisions<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListModelRevisions",
         route: "/models/{modelName}/revisions",
         pointer: "/paths/~1models~1{modelName}~1revisions/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListPendingImageShares<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListPendingImageShares",
         route: "/pending-image-shares",
         pointer: "/paths/~1pending-image-shares/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::AcceptImageShare<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "AcceptImageShare",
         route: "/pending-image-shares/{pendingShareId}/accept",
         pointer: "/paths/~1pending-image-shares~1{pendingShareId}~1accept/post",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
-            runtime::DeclaredResponse::new("409", &[]),
-            runtime::DeclaredResponse::new("410", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("409", &[]),
+            crate::runtime::DeclaredResponse::new("410", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeclineImageShare<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeclineImageShare",
         route: "/pending-image-shares/{pendingShareId}/decline",
         pointer: "/paths/~1pending-image-shares~1{pendingShareId}~1decline/post",
         responses: &[
-            runtime::DeclaredResponse::new("204", &[]),
-            runtime::DeclaredResponse::new("403", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("204", &[]),
+            crate::runtime::DeclaredResponse::new("403", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListPolicies<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListPolicies",
         route: "/policies",
         pointer: "/paths/~1policies/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreatePolicy<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreatePolicy",
         route: "/policies",
         pointer: "/paths/~1policies/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetPolicy<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetPolicy",
         route: "/policies/{policyName}",
         pointer: "/paths/~1policies~1{policyName}/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UpdatePolicy<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "UpdatePolicy",
         route: "/policies/{policyName}",
         pointer: "/paths/~1policies~1{policyName}/put",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeletePolicy<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeletePolicy",
         route: "/policies/{policyName}",
         pointer: "/paths/~1policies~1{policyName}/delete",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetPolicyUsages<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetPolicyUsages",
         route: "/policies/{policyName}/usages",
         pointer: "/paths/~1policies~1{policyName}~1usages/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListPublicIps<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListPublicIps",
         route: "/publicIps",
         pointer: "/paths/~1publicIps/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListSandboxHubDefinitions<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListSandboxHubDefinitions",
         route: "/sandbox/hub",
         pointer: "/paths/~1sandbox~1hub/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListSandboxes<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListSandboxes",
         route: "/sandboxes",
         pointer: "/paths/~1sandboxes/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateSandbox<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateSandbox",
         route: "/sandboxes",
         pointer: "/paths/~1sandboxes/post",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("409", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("409", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetSandbox<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetSandbox",
         route: "/sandboxes/{sandboxName}",
         pointer: "/paths/~1sandboxes~1{sandboxName}/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UpdateSandbox<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "UpdateSandbox",
         route: "/sandboxes/{sandboxName}",
         pointer: "/paths/~1sandboxes~1{sandboxName}/put",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteSandbox<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteSandbox",
         route: "/sandboxes/{sandboxName}",
         pointer: "/paths/~1sandboxes~1{sandboxName}/delete",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ForkSandbox<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ForkSandbox",
         route: "/sandboxes/{sandboxName}/fork",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1fork/post",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("409", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("409", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListSandboxPreviews<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListSandboxPreviews",
         route: "/sandboxes/{sandboxName}/previews",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1previews/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateSandboxPreview<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateSandboxPreview",
         route: "/sandboxes/{sandboxName}/previews",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1previews/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetSandboxPreview<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetSandboxPreview",
         route: "/sandboxes/{sandboxName}/previews/{previewName}",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UpdateSandboxPreview<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "UpdateSandboxPreview",
         route: "/sandboxes/{sandboxName}/previews/{previewName}",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}/put",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteSandboxPreview<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteSandboxPreview",
         route: "/sandboxes/{sandboxName}/previews/{previewName}",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}/delete",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListSandboxPreviewTokens<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListSandboxPreviewTokens",
         route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateSandboxPreviewToken<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateSandboxPreviewToken",
         route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteSandboxPreviewToken<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteSandboxPreviewToken",
         route: "/sandboxes/{sandboxName}/previews/{previewName}/tokens/{tokenName}",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1previews~1{previewName}~1tokens~1{tokenName}/delete",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListSandboxScheduleExecutions<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListSandboxScheduleExecutions",
         route: "/sandboxes/{sandboxName}/schedule-executions",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1schedule-executions/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListSandboxSchedules<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListSandboxSchedules",
         route: "/sandboxes/{sandboxName}/schedules",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateSandboxSchedule<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateSandboxSchedule",
         route: "/sandboxes/{sandboxName}/schedules",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetSandboxSchedule<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetSandboxSchedule",
         route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules~1{scheduleId}/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UpdateSandboxSchedule<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "UpdateSandboxSchedule",
         route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules~1{scheduleId}/put",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteSandboxSchedule<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteSandboxSchedule",
         route: "/sandboxes/{sandboxName}/schedules/{scheduleId}",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1schedules~1{scheduleId}/delete",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListSandboxSnapshots<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListSandboxSnapshots",
         route: "/sandboxes/{sandboxName}/snapshots",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1snapshots/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateSandboxSnapshot<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateSandboxSnapshot",
         route: "/sandboxes/{sandboxName}/snapshots",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1snapshots/post",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteSandboxSnapshot<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteSandboxSnapshot",
         route: "/sandboxes/{sandboxName}/snapshots/{snapshotId}",
         pointer: "/paths/~1sandboxes~1{sandboxName}~1snapshots~1{snapshotId}/delete",
         responses: &[
-            runtime::DeclaredResponse::new("204", &[]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("204", &[]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetSandboxByExternalId<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetSandboxByExternalId",
         route: "/sandboxes/by-external-id/{externalId}",
         pointer: "/paths/~1sandboxes~1by-external-id~1{externalId}/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetWorkspaceServiceAccounts<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetWorkspaceServiceAccounts",
         route: "/service_accounts",
         pointer: "/paths/~1service_accounts/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateWorkspaceServiceAccount<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateWorkspaceServiceAccount",
         route: "/service_accounts",
         pointer: "/paths/~1service_accounts/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UpdateWorkspaceServiceAccount<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "UpdateWorkspaceServiceAccount",
         route: "/service_accounts/{clientId}",
         pointer: "/paths/~1service_accounts~1{clientId}/put",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteWorkspaceServiceAccount<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteWorkspaceServiceAccount",
         route: "/service_accounts/{clientId}",
         pointer: "/paths/~1service_accounts~1{clientId}/delete",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListApiKeysForServiceAccount<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListApiKeysForServiceAccount",
         route: "/service_accounts/{clientId}/api_keys",
         pointer: "/paths/~1service_accounts~1{clientId}~1api_keys/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateApiKeyForServiceAccount<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateApiKeyForServiceAccount",
         route: "/service_accounts/{clientId}/api_keys",
         pointer: "/paths/~1service_accounts~1{clientId}~1api_keys/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteApiKeyForServiceAccount<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteApiKeyForServiceAccount",
         route: "/service_accounts/{clientId}/api_keys/{apiKeyId}",
         pointer: "/paths/~1service_accounts~1{clientId}~1api_keys~1{apiKeyId}/delete",
-        responses: &[runtime::DeclaredResponse::new("200", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &[])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListTemplates<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListTemplates",
         route: "/templates",
         pointer: "/paths/~1templates/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetTemplate<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetTemplate",
         route: "/templates/{templateName}",
         pointer: "/paths/~1templates~1{templateName}/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListWorkspaceUsers<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListWorkspaceUsers",
         route: "/users",
         pointer: "/paths/~1users/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::InviteWorkspaceUser<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "InviteWorkspaceUser",
         route: "/users",
         pointer: "/paths/~1users/post",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UpdateWorkspaceUserRole<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "UpdateWorkspaceUserRole",
         route: "/users/{subOrEmail}",
         pointer: "/paths/~1users~1{subOrEmail}/put",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::RemoveWorkspaceUser<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "RemoveWorkspaceUser",
         route: "/users/{subOrEmail}",
         pointer: "/paths/~1users~1{subOrEmail}/delete",
         responses: &[
-            runtime::DeclaredResponse::new("200", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("200", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListVolumeTemplates<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListVolumeTemplates",
         route: "/volume_templates",
         pointer: "/paths/~1volume_templates/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateVolumeTemplate<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateVolumeTemplate",
         route: "/volume_templates",
         pointer: "/paths/~1volume_templates/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetVolumeTemplate<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetVolumeTemplate",
         route: "/volume_templates/{volumeTemplateName}",
         pointer: "/paths/~1volume_templates~1{volumeTemplateName}/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UpdateVolumeTemplate<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "UpdateVolumeTemplate",
         route: "/volume_templates/{volumeTemplateName}",
         pointer: "/paths/~1volume_templates~1{volumeTemplateName}/put",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteVolumeTemplate<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteVolumeTemplate",
         route: "/volume_templates/{volumeTemplateName}",
         pointer: "/paths/~1volume_templates~1{volumeTemplateName}/delete",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteVolumeTemplateVersion<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteVolumeTemplateVersion",
         route: "/volume_templates/{volumeTemplateName}/versions/{versionName}",
         pointer: "/paths/~1volume_templates~1{volumeTemplateName}~1versions~1{versionName}/delete",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListVolumes<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListVolumes",
         route: "/volumes",
         pointer: "/paths/~1volumes/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateVolume<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateVolume",
         route: "/volumes",
         pointer: "/paths/~1volumes/post",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("409", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("409", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetVolume<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetVolume",
         route: "/volumes/{volumeName}",
         pointer: "/paths/~1volumes~1{volumeName}/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UpdateVolume<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "UpdateVolume",
         route: "/volumes/{volumeName}",
         pointer: "/paths/~1volumes~1{volumeName}/put",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteVolume<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteVolume",
         route: "/volumes/{volumeName}",
         pointer: "/paths/~1volumes~1{volumeName}/delete",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("409", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("409", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetVolumeByExternalId<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetVolumeByExternalId",
         route: "/volumes/by-external-id/{externalId}",
         pointer: "/paths/~1volumes~1by-external-id~1{externalId}/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListVpCs<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListVPCs",
         route: "/vpcs",
         pointer: "/paths/~1vpcs/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateVpc<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateVPC",
         route: "/vpcs",
         pointer: "/paths/~1vpcs/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetVpc<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetVPC",
         route: "/vpcs/{vpcName}",
         pointer: "/paths/~1vpcs~1{vpcName}/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteVpc<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteVPC",
         route: "/vpcs/{vpcName}",
         pointer: "/paths/~1vpcs~1{vpcName}/delete",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListEgressGateways<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListEgressGateways",
         route: "/vpcs/{vpcName}/egressgateways",
         pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateEgressGateway<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateEgressGateway",
         route: "/vpcs/{vpcName}/egressgateways",
         pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetEgressGateway<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetEgressGateway",
         route: "/vpcs/{vpcName}/egressgateways/{gatewayName}",
         pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteEgressGateway<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteEgressGateway",
         route: "/vpcs/{vpcName}/egressgateways/{gatewayName}",
         pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}/delete",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListEgressIPs<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListEgressIPs",
         route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips",
         pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateEgressIp<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateEgressIP",
         route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips",
         pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetEgressIp<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetEgressIP",
         route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}",
         pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips~1{ipName}/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteEgressIp<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteEgressIP",
         route: "/vpcs/{vpcName}/egressgateways/{gatewayName}/ips/{ipName}",
         pointer: "/paths/~1vpcs~1{vpcName}~1egressgateways~1{gatewayName}~1ips~1{ipName}/delete",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListWorkspaces<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListWorkspaces",
         route: "/workspaces",
         pointer: "/paths/~1workspaces/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateWorkspace<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CreateWorkspace",
         route: "/workspaces",
         pointer: "/paths/~1workspaces/post",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("409", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("409", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetWorkspace<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "GetWorkspace",
         route: "/workspaces/{workspaceName}",
         pointer: "/paths/~1workspaces~1{workspaceName}/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UpdateWorkspace<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "UpdateWorkspace",
         route: "/workspaces/{workspaceName}",
         pointer: "/paths/~1workspaces~1{workspaceName}/put",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteWorkspace<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "DeleteWorkspace",
         route: "/workspaces/{workspaceName}",
         pointer: "/paths/~1workspaces~1{workspaceName}/delete",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("401", &["application/json"]),
-            runtime::DeclaredResponse::new("403", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
-            runtime::DeclaredResponse::new("500", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("401", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("403", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("500", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::LeaveWorkspace<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "LeaveWorkspace",
         route: "/workspaces/{workspaceName}/leave",
         pointer: "/paths/~1workspaces~1{workspaceName}~1leave/delete",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CheckWorkspaceAvailability<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "CheckWorkspaceAvailability",
         route: "/workspaces/availability",
         pointer: "/paths/~1workspaces~1availability/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }

@@ -2,7 +2,6 @@
 //! How the types of Devin API v3 go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
 struct_codec! {
     types::ApiKeyResponse as "ApiKeyResponse" from "/components/schemas/ApiKeyResponse";
@@ -35,15 +34,15 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::RevokeServiceUserApiKey<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "handle_revoke_service_user_api_key_v3beta1_enterprise_service_users__service_user_id__api_keys__api_key_id__delete",
         route: "/v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}",
         pointer: "/paths/~1v3beta1~1enterprise~1service-users~1{service_user_id}~1api-keys~1{api_key_id}/delete",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &[]),
-            runtime::DeclaredResponse::new("409", &[]),
-            runtime::DeclaredResponse::new("422", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("409", &[]),
+            crate::runtime::DeclaredResponse::new("422", &["application/json"]),
         ],
     };
 }

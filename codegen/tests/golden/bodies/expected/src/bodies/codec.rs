@@ -2,7 +2,6 @@
 //! How the types of Bodies go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
 struct_codec! {
     types::SendMessageBody as "SendMessageBody" from "/paths/~1messages/post/requestBody/content/application~1x-www-form-urlencoded/schema";
@@ -22,40 +21,40 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::SendMessage<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "sendMessage",
         route: "/messages",
         pointer: "/paths/~1messages/post",
-        responses: &[runtime::DeclaredResponse::new("201", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("201", &[])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UploadFile<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "uploadFile",
         route: "/files/{name}",
         pointer: "/paths/~1files~1{name}/put",
-        responses: &[runtime::DeclaredResponse::new("204", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("204", &[])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::AddNote<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "addNote",
         route: "/notes",
         pointer: "/paths/~1notes/post",
-        responses: &[runtime::DeclaredResponse::new("204", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("204", &[])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::UploadAvatar<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "uploadAvatar",
         route: "/avatars",
         pointer: "/paths/~1avatars/post",
-        responses: &[runtime::DeclaredResponse::new("204", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("204", &[])],
     };
 }

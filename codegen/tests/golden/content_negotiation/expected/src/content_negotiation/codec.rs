@@ -2,7 +2,6 @@
 //! How the types of Content negotiation go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
 struct_codec! {
     types::GetReportResponse as "GetReportResponse" from "/paths/~1reports~1{id}/get/responses/200/content/application~1json/schema";
@@ -20,24 +19,27 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::GetReport<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "getReport",
         route: "/reports/{id}",
         pointer: "/paths/~1reports~1{id}/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json", "text/csv"]),
+            crate::runtime::DeclaredResponse::new(
+                "200",
+                &["application/json", "text/csv"],
+            ),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetStatus<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "getStatus",
         route: "/status",
         pointer: "/paths/~1status/get",
         responses: &[
-            runtime::DeclaredResponse::new(
+            crate::runtime::DeclaredResponse::new(
                 "200",
                 &["application/vnd.acme.status+json; charset=utf-8"],
             ),
@@ -47,13 +49,13 @@ impl super::requests::GetStatus<'_> {
 
 #[cfg(feature = "client")]
 impl super::requests::DownloadExport<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "downloadExport",
         route: "/exports/{id}/download",
         pointer: "/paths/~1exports~1{id}~1download/get",
         responses: &[
-            runtime::DeclaredResponse::new("302", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("302", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }

@@ -42,10 +42,10 @@ impl<'de> ::serde::Deserialize<'de> for types::FilterStatus {
 
 #[cfg(feature = "client")]
 impl super::requests::ListConversations<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "listConversations",
         route: "/conversations",
         pointer: "/paths/~1conversations/get",
-        responses: &[runtime::DeclaredResponse::new("200", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &[])],
     };
 }

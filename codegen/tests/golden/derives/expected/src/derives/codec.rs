@@ -106,20 +106,20 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::GetPet<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "getPet",
         route: "/pets/{id}",
         pointer: "/paths/~1pets~1{id}/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateRobot<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "createRobot",
         route: "/robots",
         pointer: "/paths/~1robots/post",
-        responses: &[runtime::DeclaredResponse::new("204", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("204", &[])],
     };
 }

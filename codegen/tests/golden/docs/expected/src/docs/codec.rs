@@ -2,7 +2,6 @@
 //! How the types of Docs go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
 struct_codec! {
     types::Item as "Item" from "/components/schemas/Item";
@@ -13,10 +12,10 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::ListItems<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "listItems",
         route: "/items",
         pointer: "/paths/~1items/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }

@@ -2,7 +2,6 @@
 //! How the types of Done in the request go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
 struct_codec! {
     types::Chunk as "Chunk" from "/components/schemas/Chunk";
@@ -28,10 +27,12 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::CreateCompletion<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "createCompletion",
         route: "/completions",
         pointer: "/paths/~1completions/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["text/event-stream"])],
+        responses: &[
+            crate::runtime::DeclaredResponse::new("200", &["text/event-stream"]),
+        ],
     };
 }

@@ -43,13 +43,13 @@ impl<'de> ::serde::Deserialize<'de> for types::Status {
 
 #[cfg(feature = "client")]
 impl super::requests::GetKey<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "getKey",
         route: "/keys/{id}",
         pointer: "/paths/~1keys~1{id}/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }

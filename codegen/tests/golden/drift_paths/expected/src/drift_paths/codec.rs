@@ -140,36 +140,38 @@ impl<'de> ::serde::Deserialize<'de> for types::UserRole {
 
 #[cfg(feature = "client")]
 impl super::requests::ListKeys<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "listKeys",
         route: "/keys",
         pointer: "/paths/~1keys/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("4XX", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("4XX", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::WatchKeys<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "watchKeys",
         route: "/keys/events",
         pointer: "/paths/~1keys~1events/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["text/event-stream"])],
+        responses: &[
+            crate::runtime::DeclaredResponse::new("200", &["text/event-stream"]),
+        ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ExportKeys<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "exportKeys",
         route: "/keys/export",
         pointer: "/paths/~1keys~1export/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/octet-stream"]),
-            runtime::DeclaredResponse::new("default", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/octet-stream"]),
+            crate::runtime::DeclaredResponse::new("default", &["application/json"]),
         ],
     };
 }

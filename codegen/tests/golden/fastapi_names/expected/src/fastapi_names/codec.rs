@@ -2,7 +2,6 @@
 //! How the types of FastAPI names go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
 struct_codec! {
     types::ReadFlowsBody as "ReadFlowsBody" from "/components/schemas/Body_read_flows_flows_filter_post";
@@ -13,30 +12,30 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::RevokeApiKey<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "handle_revoke_api_key_v1_users__user_id__api_keys__api_key_id__delete",
         route: "/v1/users/{user_id}/api-keys/{api_key_id}",
         pointer: "/paths/~1v1~1users~1{user_id}~1api-keys~1{api_key_id}/delete",
-        responses: &[runtime::DeclaredResponse::new("204", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("204", &[])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ReadFlows<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "read_flows_flows_filter_post",
         route: "/flows/filter",
         pointer: "/paths/~1flows~1filter/post",
-        responses: &[runtime::DeclaredResponse::new("200", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &[])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListKeysForAccount<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "ListKeysForAccount",
         route: "/accounts/{clientId}/keys",
         pointer: "/paths/~1accounts~1{clientId}~1keys/get",
-        responses: &[runtime::DeclaredResponse::new("200", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &[])],
     };
 }

@@ -45,20 +45,20 @@ impl<'de> ::serde::Deserialize<'de> for types::Signal {
 
 #[cfg(feature = "client")]
 impl super::requests::Mark<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "mark",
         route: "/mark",
         pointer: "/paths/~1mark/put",
-        responses: &[runtime::DeclaredResponse::new("204", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("204", &[])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::Signal<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "signal",
         route: "/signal",
         pointer: "/paths/~1signal/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }

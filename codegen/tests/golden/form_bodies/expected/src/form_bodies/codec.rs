@@ -2,7 +2,6 @@
 //! How the types of Form bodies go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
 struct_codec! {
     types::CreateChargeBody as "CreateChargeBody" from "/paths/~1v1~1charges/post/requestBody/content/application~1x-www-form-urlencoded/schema";
@@ -52,20 +51,20 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::CreateCharge<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "createCharge",
         route: "/v1/charges",
         pointer: "/paths/~1v1~1charges/post",
-        responses: &[runtime::DeclaredResponse::new("200", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &[])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateUpload<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "createUpload",
         route: "/v1/uploads",
         pointer: "/paths/~1v1~1uploads/post",
-        responses: &[runtime::DeclaredResponse::new("200", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &[])],
     };
 }

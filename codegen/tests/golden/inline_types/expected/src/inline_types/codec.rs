@@ -92,20 +92,20 @@ impl<'de> ::serde::Deserialize<'de> for types::SortOrder {
 
 #[cfg(feature = "client")]
 impl super::requests::ListCustomers<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "listCustomers",
         route: "/customers",
         pointer: "/paths/~1customers/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListInvoices<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "listInvoices",
         route: "/invoices",
         pointer: "/paths/~1invoices/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }

@@ -2,7 +2,6 @@
 //! How the types of Large success go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
 struct_codec! {
     types::Report as "Report" from "/components/schemas/Report";
@@ -59,25 +58,25 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::Summarize<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "summarize",
         route: "/summaries/{a}",
         pointer: "/paths/~1summaries~1{a}/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetReport<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "getReport",
         route: "/reports/{id}",
         pointer: "/paths/~1reports~1{id}/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("202", &[]),
-            runtime::DeclaredResponse::new("409", &["application/json"]),
-            runtime::DeclaredResponse::new("410", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("202", &[]),
+            crate::runtime::DeclaredResponse::new("409", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("410", &[]),
         ],
     };
 }

@@ -81,10 +81,10 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::CreateConfigurationFromTemplateWithOverrides<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "createOrganizationDeploymentConfigurationFromTemplateWithOverrides",
         route: "/organizations/{organization}/deployments",
         pointer: "/paths/~1organizations~1{organization}~1deployments/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }

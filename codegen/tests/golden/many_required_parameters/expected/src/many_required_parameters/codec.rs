@@ -2,7 +2,6 @@
 //! How the types of Many required parameters go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
 struct_codec! {
     types::SearchBody as "SearchBody" from "/paths/~1search~1{index}~1{kind}/post/requestBody/content/application~1json/schema";
@@ -13,20 +12,20 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::Search<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "search",
         route: "/search/{index}/{kind}",
         pointer: "/paths/~1search~1{index}~1{kind}/post",
-        responses: &[runtime::DeclaredResponse::new("204", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("204", &[])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::Few<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "few",
         route: "/few/{id}",
         pointer: "/paths/~1few~1{id}/get",
-        responses: &[runtime::DeclaredResponse::new("204", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("204", &[])],
     };
 }

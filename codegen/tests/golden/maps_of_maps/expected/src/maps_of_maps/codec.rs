@@ -2,7 +2,6 @@
 //! How the types of Maps of maps go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
 struct_codec! {
     types::Matrix as "Matrix" from "/components/schemas/Matrix";
@@ -14,23 +13,23 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::PutMatrix<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "putMatrix",
         route: "/matrix",
         pointer: "/paths/~1matrix/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetSeries<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "getSeries",
         route: "/series",
         pointer: "/paths/~1series/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &["application/json"]),
         ],
     };
 }

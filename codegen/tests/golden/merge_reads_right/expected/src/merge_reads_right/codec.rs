@@ -2,7 +2,6 @@
 //! How the types of Merges that read right go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
 struct_codec! {
     types::CreateChatBody as "CreateChatBody" from "/paths/~1chat/post/requestBody/content/application~1json/schema";
@@ -46,10 +45,10 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::CreateChat<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "createChat",
         route: "/chat",
         pointer: "/paths/~1chat/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }

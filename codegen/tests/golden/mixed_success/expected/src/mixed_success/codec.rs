@@ -2,7 +2,6 @@
 //! How the types of Mixed successes go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
 struct_codec! {
     types::CreateJobBody as "CreateJobBody" from "/paths/~1jobs/post/requestBody/content/application~1json/schema";
@@ -20,13 +19,13 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::CreateJob<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "createJob",
         route: "/jobs",
         pointer: "/paths/~1jobs/post",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("202", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("202", &[]),
         ],
     };
 }

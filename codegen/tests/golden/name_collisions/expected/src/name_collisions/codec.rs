@@ -2,7 +2,6 @@
 //! How the types of Name collisions go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
 struct_codec! {
     types::E as "E" from "/components/schemas/E";
@@ -43,30 +42,30 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::ListPets<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "list_pets",
         route: "/pets",
         pointer: "/paths/~1pets/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListPetsPost<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "listPets",
         route: "/pets",
         pointer: "/paths/~1pets/post",
-        responses: &[runtime::DeclaredResponse::new("201", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("201", &[])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::ListClientPets<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "list_client_pets",
         route: "/clients/{client}/pets",
         pointer: "/paths/~1clients~1{client}~1pets/get",
-        responses: &[runtime::DeclaredResponse::new("204", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("204", &[])],
     };
 }

@@ -53,20 +53,20 @@ impl<'de> ::serde::Deserialize<'de> for types::Tree {
 
 #[cfg(feature = "client")]
 impl super::requests::ListPets<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "listPets",
         route: "/pets",
         pointer: "/paths/~1pets/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::PingPet<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "pingPet",
         route: "/pets/{id}/ping",
         pointer: "/paths/~1pets~1{id}~1ping/post",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }

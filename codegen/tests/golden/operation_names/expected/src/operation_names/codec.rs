@@ -2,7 +2,6 @@
 //! How the types of Operation names go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
 struct_codec! {
     types::GetSuccess as "GetSuccess" from "/components/schemas/GetSuccess";
@@ -20,50 +19,50 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::Get<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "get",
         route: "/a",
         pointer: "/paths/~1a/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("202", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("202", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetError<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "get_error",
         route: "/b",
         pointer: "/paths/~1b/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("202", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("202", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::Error2<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "error",
         route: "/c",
         pointer: "/paths/~1c/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("202", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("202", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::BuilderGet<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "builder",
         route: "/d",
         pointer: "/paths/~1d/get",
-        responses: &[runtime::DeclaredResponse::new("204", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("204", &[])],
     };
 }

@@ -48,10 +48,10 @@ impl<'de> ::serde::Deserialize<'de> for types::SearchOrder {
 
 #[cfg(feature = "client")]
 impl super::requests::Search<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "search",
         route: "/search/{index}",
         pointer: "/paths/~1search~1{index}/post",
-        responses: &[runtime::DeclaredResponse::new("200", &[])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &[])],
     };
 }

@@ -1023,13 +1023,13 @@ impl<'de> ::serde::Deserialize<'de> for types::Vec {
 
 #[cfg(feature = "client")]
 impl super::requests::PutThing<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "putThing",
         route: "/things/{id}",
         pointer: "/paths/~1things~1{id}/put",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &["application/json"]),
         ],
     };
 }

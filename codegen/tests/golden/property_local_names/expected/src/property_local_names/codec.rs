@@ -2,7 +2,6 @@
 //! How the types of Property local names go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
 struct_codec! {
     types::Placeholders as "Placeholders" from "/components/schemas/Placeholders";
@@ -18,10 +17,10 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::PutPlaceholders<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "put_placeholders",
         route: "/placeholders",
         pointer: "/paths/~1placeholders/put",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }

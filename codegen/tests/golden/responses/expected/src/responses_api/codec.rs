@@ -2,7 +2,6 @@
 //! How the types of Responses go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
 struct_codec! {
     types::Problem as "Problem" from "/components/schemas/Problem";
@@ -20,40 +19,43 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::GetThing<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "getThing",
         route: "/things/{id}",
         pointer: "/paths/~1things~1{id}/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &[]),
-            runtime::DeclaredResponse::new("422", &["application/json"]),
-            runtime::DeclaredResponse::new("5XX", &["text/plain"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("422", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("5XX", &["text/plain"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DeleteThing<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "deleteThing",
         route: "/things/{id}",
         pointer: "/paths/~1things~1{id}/delete",
         responses: &[
-            runtime::DeclaredResponse::new("204", &[]),
-            runtime::DeclaredResponse::new("default", &["application/problem+json"]),
+            crate::runtime::DeclaredResponse::new("204", &[]),
+            crate::runtime::DeclaredResponse::new(
+                "default",
+                &["application/problem+json"],
+            ),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetRawThing<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "getRawThing",
         route: "/things/{id}/raw",
         pointer: "/paths/~1things~1{id}~1raw/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/octet-stream"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/octet-stream"]),
         ],
     };
 }

@@ -2,7 +2,6 @@
 //! How the types of Signed names go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
 struct_codec! {
     types::Reactions as "Reactions" from "/components/schemas/Reactions";
@@ -15,10 +14,10 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::GetReactions<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "getReactions",
         route: "/reactions",
         pointer: "/paths/~1reactions/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }

@@ -2,7 +2,6 @@
 //! How the types of Status ranges go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
 struct_codec! {
     types::ListThingsBadRequestResponse as "ListThingsBadRequestResponse" from "/paths/~1things/get/responses/400/content/application~1json/schema";
@@ -13,32 +12,32 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::ListThings<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "listThings",
         route: "/things",
         pointer: "/paths/~1things/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/json"]),
-            runtime::DeclaredResponse::new("400", &["application/json"]),
-            runtime::DeclaredResponse::new("404", &[]),
-            runtime::DeclaredResponse::new("2XX", &[]),
-            runtime::DeclaredResponse::new("4XX", &["text/plain"]),
-            runtime::DeclaredResponse::new("5XX", &[]),
+            crate::runtime::DeclaredResponse::new("200", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("400", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("2XX", &[]),
+            crate::runtime::DeclaredResponse::new("4XX", &["text/plain"]),
+            crate::runtime::DeclaredResponse::new("5XX", &[]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::GetWhole<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "getWhole",
         route: "/whole",
         pointer: "/paths/~1whole/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &[]),
-            runtime::DeclaredResponse::new("404", &[]),
-            runtime::DeclaredResponse::new("499", &[]),
-            runtime::DeclaredResponse::new("4XX", &[]),
+            crate::runtime::DeclaredResponse::new("200", &[]),
+            crate::runtime::DeclaredResponse::new("404", &[]),
+            crate::runtime::DeclaredResponse::new("499", &[]),
+            crate::runtime::DeclaredResponse::new("4XX", &[]),
         ],
     };
 }

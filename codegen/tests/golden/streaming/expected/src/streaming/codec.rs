@@ -85,28 +85,28 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::CreateChat<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "createChat",
         route: "/chat",
         pointer: "/paths/~1chat/post",
         responses: &[
-            runtime::DeclaredResponse::new(
+            crate::runtime::DeclaredResponse::new(
                 "200",
                 &["application/json", "text/event-stream"],
             ),
-            runtime::DeclaredResponse::new("422", &["application/json"]),
+            crate::runtime::DeclaredResponse::new("422", &["application/json"]),
         ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::CreateCompletion<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "createCompletion",
         route: "/completions",
         pointer: "/paths/~1completions/post",
         responses: &[
-            runtime::DeclaredResponse::new(
+            crate::runtime::DeclaredResponse::new(
                 "200",
                 &["application/json", "text/event-stream"],
             ),
@@ -116,32 +116,36 @@ impl super::requests::CreateCompletion<'_> {
 
 #[cfg(feature = "client")]
 impl super::requests::WatchJob<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "watchJob",
         route: "/jobs/{id}/events",
         pointer: "/paths/~1jobs~1{id}~1events/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["text/event-stream"])],
+        responses: &[
+            crate::runtime::DeclaredResponse::new("200", &["text/event-stream"]),
+        ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::TailLogs<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "tailLogs",
         route: "/logs",
         pointer: "/paths/~1logs/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["text/event-stream"])],
+        responses: &[
+            crate::runtime::DeclaredResponse::new("200", &["text/event-stream"]),
+        ],
     };
 }
 
 #[cfg(feature = "client")]
 impl super::requests::DownloadFile<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "downloadFile",
         route: "/files/{id}/content",
         pointer: "/paths/~1files~1{id}~1content/get",
         responses: &[
-            runtime::DeclaredResponse::new("200", &["application/octet-stream"]),
+            crate::runtime::DeclaredResponse::new("200", &["application/octet-stream"]),
         ],
     };
 }

@@ -2,7 +2,6 @@
 //! How the types of Typed formats go on the wire: `Serialize` and `Deserialize` for each, through the runtime; then each operation's identity, for hooks, traces and deviation records. Read by the compiler; the types and their constructors are in `types`.
 
 use super::types;
-use crate::runtime;
 
 struct_codec! {
     types::Event as "Event" from "/components/schemas/Event";
@@ -19,10 +18,10 @@ struct_codec! {
 
 #[cfg(feature = "client")]
 impl super::requests::GetEvent<'_> {
-    pub(super) const OPERATION: runtime::Operation = runtime::Operation {
+    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {
         id: "getEvent",
         route: "/events/{id}",
         pointer: "/paths/~1events~1{id}/get",
-        responses: &[runtime::DeclaredResponse::new("200", &["application/json"])],
+        responses: &[crate::runtime::DeclaredResponse::new("200", &["application/json"])],
     };
 }
