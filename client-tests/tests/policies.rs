@@ -278,6 +278,32 @@ async fn retry_after_waits_are_capped_by_default() {
     assert_eq!(RetryPolicy::default().max_retry_after, vendor_apis::runtime::DEFAULT_MAX_RETRY_AFTER);
 }
 
+#[tokio::test]
+async fn a_custom_retry_after_cap_is_honoured() {
+    let server = MockServer::start().await;
+    let busy = ResponseTemplate::new(429).insert_header("retry-after", "1");
+    Mock::given(method("DELETE")).respond_with(busy).up_to_n_times(2).mount(&server).await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(key_json()))
+        .mount(&server)
+        .await;
+    // A cap below what the server asks for: the answer comes back as it is, without waiting.
+    let below = RetryPolicy { max_retry_after: Duration::from_millis(500), ..quick_retries(2) };
+    let started = Instant::now();
+    let err = devin_client(&server).with_retry(below).revoke_service_user_api_key("u", "k").send().await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_millis(900), "{:?}", started.elapsed());
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1, "not retried");
+    // A cap above it: the client waits the second and retries.
+    let above = RetryPolicy { max_retry_after: Duration::from_secs(2), ..quick_retries(2) };
+    let started = Instant::now();
+    let key = devin_client(&server).with_retry(above).revoke_service_user_api_key("u", "k").send().await.unwrap();
+    let waited = started.elapsed();
+    assert_eq!(key.api_key_id, "k");
+    assert!(waited >= Duration::from_secs(1) && waited < Duration::from_secs(3), "{waited:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 3, "one busy answer, a wait, then the key");
+}
+
 /// Records what hooks are told, one line per call; clones share the record.
 #[derive(Clone, Default)]
 struct Recorder {
