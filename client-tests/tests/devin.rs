@@ -237,8 +237,7 @@ async fn the_base_url_may_carry_a_path_prefix_and_must_be_http() {
 /// `expires_at` (decoded as `None`), each recorded with the operation, status and spec pointers.
 #[tokio::test]
 async fn deviations_name_the_operation_the_status_and_the_spec() {
-    use std::sync::{Arc, Mutex};
-    use vendor_apis::runtime::{Deviation, DeviationKind, DeviationSink};
+    use vendor_apis::runtime::{DeviationKind, DeviationLog};
 
     let server = MockServer::start().await;
     let mut key = key_json();
@@ -254,10 +253,8 @@ async fn deviations_name_the_operation_the_status_and_the_spec() {
         .respond_with(ResponseTemplate::new(422).set_body_json(json!({"detail": 5})))
         .mount(&server)
         .await;
-    let seen: Arc<Mutex<Vec<Deviation>>> = Arc::default();
-    let collect = Arc::clone(&seen);
-    let sink: Arc<dyn DeviationSink> = Arc::new(move |d: Deviation| collect.lock().unwrap().push(d));
-    let client = builder(&server).deviations(sink).build().unwrap();
+    let log = DeviationLog::new();
+    let client = builder(&server).deviations(log.sink()).build().unwrap();
 
     let key = client.revoke_service_user_api_key("service-user-1", "key-1").send().await.unwrap();
     assert_eq!(key.expires_at, None);
@@ -267,7 +264,7 @@ async fn deviations_name_the_operation_the_status_and_the_spec() {
     };
     assert!(error.is_undecoded());
 
-    let seen = seen.lock().unwrap();
+    let seen = log.take();
     let operation = "/paths/~1v3beta1~1enterprise~1service-users~1{service_user_id}~1api-keys~1{api_key_id}/delete";
     assert_eq!(seen.len(), 2, "{seen:?}");
     assert_eq!(seen[0].api, "devin");

@@ -754,12 +754,10 @@ async fn a_streamed_call_reports_deviations_and_retries_past_its_deadline() {
     Mock::given(path("/gone")).respond_with(ResponseTemplate::new(404)).mount(&server).await;
     let busy = ResponseTemplate::new(503).insert_header("retry-after", "2");
     Mock::given(path("/busy")).respond_with(busy).mount(&server).await;
-    let seen: Arc<std::sync::Mutex<Vec<runtime::Deviation>>> = Arc::default();
-    let collect = Arc::clone(&seen);
-    let sink: Arc<dyn runtime::DeviationSink> = Arc::new(move |d: runtime::Deviation| collect.lock().unwrap().push(d));
+    let log = runtime::DeviationLog::new();
     let client = ClientBuilder::new(server.uri())
         .api("shop")
-        .deviations(sink)
+        .deviations(log.sink())
         .timeout(Some(Duration::from_millis(300)))
         .build()
         .unwrap();
@@ -772,7 +770,7 @@ async fn a_streamed_call_reports_deviations_and_retries_past_its_deadline() {
 
     let err = call("/gone").await.unwrap_err();
     assert!(matches!(err, Error::UnexpectedStatus(_)), "{err:?}");
-    let seen = seen.lock().unwrap().clone();
+    let seen = log.take();
     assert_eq!(
         seen.iter().map(|d| (&d.kind, d.status)).collect::<Vec<_>>(),
         [(&runtime::DeviationKind::UndeclaredStatus, Some(404))]

@@ -19,7 +19,7 @@ mod tracked;
 #[doc(hidden)]
 pub use decode::{decode_enum, decode_tagged, decode_union};
 /// What the service did that its API description does not say, for whoever listens.
-pub use deviation::{Deviation, DeviationKind, DeviationSink, JsonLines, JsonType, Seen};
+pub use deviation::{Deviation, DeviationKind, DeviationLog, DeviationSink, JsonLines, JsonType, Seen};
 #[doc(hidden)]
 pub use deviation::{listening, observe_operation, report, tolerated};
 #[doc(hidden)]

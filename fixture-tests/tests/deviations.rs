@@ -1,16 +1,13 @@
 //! The deviation records as a generated crate's runtime exports them: reported inside a decoding
 //! scope with a sink, nothing outside one, and written as JSON lines.
 
-use std::sync::{Arc, Mutex};
-
-use fixture_tests::runtime::{self, Deviation, DeviationKind, DeviationSink, JsonLines};
+use fixture_tests::runtime::{self, Deviation, DeviationKind, DeviationLog, DeviationSink, JsonLines};
 use serde_json::json;
 
 #[test]
 fn a_report_reaches_the_sink_only_inside_a_scope() {
-    let seen: Arc<Mutex<Vec<Deviation>>> = Arc::default();
-    let collect = Arc::clone(&seen);
-    let sink: Arc<dyn DeviationSink> = Arc::new(move |d: Deviation| collect.lock().unwrap().push(d));
+    let log = DeviationLog::new();
+    let sink = log.sink();
     let kind = || DeviationKind::UnknownEnumValue { value: "paused".into() };
 
     runtime::report(kind(), None, "/components/schemas/Status", None);
@@ -22,7 +19,7 @@ fn a_report_reaches_the_sink_only_inside_a_scope() {
     runtime::observe_operation(Some(&sink), "shop", "getPet", 200, || {
         runtime::report(kind(), Some("status"), "/components/schemas/Status", Some(&json!("paused")));
     });
-    let seen = seen.lock().unwrap();
+    let seen = log.take();
     assert_eq!(seen.len(), 1, "the report outside a scope went nowhere");
     assert_eq!((seen[0].operation.as_str(), seen[0].status), ("getPet", Some(200)));
     assert_eq!(seen[0].payload_pointer, "/status", "the key, from the root of a body decoded outside a tracked path");
@@ -50,9 +47,8 @@ fn json_lines_are_one_record_a_line() {
 #[test]
 fn unions_report_the_values_they_keep_unknown() {
     use fixture_tests::{tagged_unions, unions};
-    let seen: Arc<Mutex<Vec<Deviation>>> = Arc::default();
-    let collect = Arc::clone(&seen);
-    let sink: Arc<dyn DeviationSink> = Arc::new(move |d: Deviation| collect.lock().unwrap().push(d));
+    let log = DeviationLog::new();
+    let sink = log.sink();
     let (pet, digest) = runtime::observe_operation(Some(&sink), "shop", "getPet", 200, || {
         let pet: unions::types::Pet = serde_json::from_value(json!(42)).unwrap();
         let digest: tagged_unions::types::Digest = serde_json::from_value(json!({"type": "blake3"})).unwrap();
@@ -60,7 +56,7 @@ fn unions_report_the_values_they_keep_unknown() {
     });
     assert_eq!(pet, unions::types::Pet::Unknown(json!(42)));
     assert_eq!(digest, tagged_unions::types::Digest::Unknown(json!({"type": "blake3"})));
-    let seen = seen.lock().unwrap();
+    let seen = log.take();
     let found: Vec<(&DeviationKind, &str, &str)> =
         seen.iter().map(|d| (&d.kind, d.spec_pointer.as_str(), d.payload_pointer.as_str())).collect();
     assert_eq!(

@@ -3,28 +3,20 @@
 //! in an event stream and a streamed download, and in the media types it answers with; a client
 //! with a sink, and the records it gets.
 
-use std::sync::{Arc, Mutex};
-
 use fixture_tests::drift_paths::{Client, types};
-use fixture_tests::runtime::{self, Deviation, DeviationKind, DeviationSink};
+use fixture_tests::runtime::{self, Deviation, DeviationKind, DeviationLog};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// A client whose records are collected, and the collection.
-fn observed(server: &MockServer) -> (Client, Arc<Mutex<Vec<Deviation>>>) {
-    let seen: Arc<Mutex<Vec<Deviation>>> = Arc::default();
-    let collect = Arc::clone(&seen);
-    let sink: Arc<dyn DeviationSink> = Arc::new(move |d: Deviation| collect.lock().unwrap().push(d));
-    (Client::builder().base_url(server.uri()).deviations(sink).build().unwrap(), seen)
+/// A client whose records are kept, and the log they are kept in.
+fn observed(server: &MockServer) -> (Client, DeviationLog) {
+    let log = DeviationLog::new();
+    (Client::builder().base_url(server.uri()).deviations(log.sink()).build().unwrap(), log)
 }
 
 async fn answer(server: &MockServer, at: &str, response: ResponseTemplate) {
     Mock::given(method("GET")).and(path(at)).respond_with(response).up_to_n_times(1).mount(server).await;
-}
-
-fn taken(seen: &Mutex<Vec<Deviation>>) -> Vec<Deviation> {
-    std::mem::take(&mut *seen.lock().unwrap())
 }
 
 /// Each record as (operation, status, kind, spec pointer, payload pointer).
@@ -61,7 +53,7 @@ async fn payload_pointers_run_from_the_body_root() {
     answer(&server, "/keys", page()).await;
     let (client, seen) = observed(&server);
     let listened = client.list_keys().send().await.unwrap().into_body();
-    let records = taken(&seen);
+    let records = seen.take();
     let pointers: Vec<(DeviationKind, &str, &str)> =
         records.iter().map(|r| (r.kind.clone(), r.payload_pointer.as_str(), r.spec_pointer.as_str())).collect();
     assert_eq!(
@@ -96,7 +88,7 @@ async fn mismatched_bodies_point_at_the_response_key_the_spec_writes() {
     assert!(error.is_undecoded());
     let error = client.export_keys().send().await.unwrap_err();
     assert!(matches!(&error, runtime::Error::Api(e) if e.is_undecoded()), "{error:?}");
-    let records = taken(&seen);
+    let records = seen.take();
     let pointers: Vec<(&str, Option<u16>, &str)> =
         records.iter().map(|r| (r.operation.as_str(), r.status, r.spec_pointer.as_str())).collect();
     assert_eq!(
@@ -129,7 +121,7 @@ async fn events_report_what_their_data_does() {
         [true, false, true],
         "the event that does not decode is an error item, and the stream goes on"
     );
-    let mut records = taken(&seen);
+    let mut records = seen.take();
     let reason = match &mut records[1].kind {
         DeviationKind::MismatchedBody { reason } => std::mem::take(reason),
         other => panic!("{other:?}"),
@@ -166,7 +158,7 @@ async fn streamed_calls_report_undeclared_statuses_and_media_types() {
     assert_eq!(download.next().await.unwrap().unwrap(), "<html/>");
     let media_type = |media_type: &str| DeviationKind::UndeclaredMediaType { media_type: media_type.into() };
     assert_eq!(
-        described(&taken(&seen)),
+        described(&seen.take()),
         [
             (
                 "watchKeys".into(),
@@ -207,7 +199,7 @@ async fn every_declared_media_type_is_checked() {
     client.list_keys().send().await.unwrap();
     client.list_keys().send().await.unwrap();
     assert_eq!(client.export_keys().send().await.unwrap().into_body(), b"<html/>");
-    let records = taken(&seen);
+    let records = seen.take();
     let found: Vec<(&str, &DeviationKind, &str)> =
         records.iter().map(|r| (r.operation.as_str(), &r.kind, r.spec_pointer.as_str())).collect();
     let media_type = |media_type: &str| DeviationKind::UndeclaredMediaType { media_type: media_type.into() };

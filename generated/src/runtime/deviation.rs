@@ -181,6 +181,36 @@ impl<W: std::io::Write + Send> DeviationSink for JsonLines<W> {
     }
 }
 
+/// Keeps every deviation in memory, in order: for a test that asserts what its client reported,
+/// or a health check that reads them now and then. Clones share the records, so one goes to the
+/// client builder ([`sink`](Self::sink)) and the other is read ([`take`](Self::take)).
+#[derive(Clone, Default)]
+pub struct DeviationLog {
+    records: Arc<Mutex<Vec<Deviation>>>,
+}
+
+impl DeviationLog {
+    pub fn new() -> Self {
+        DeviationLog::default()
+    }
+
+    /// A sink that records into this log, for a client builder's `deviations`.
+    pub fn sink(&self) -> Arc<dyn DeviationSink> {
+        Arc::new(self.clone())
+    }
+
+    /// The records so far, in the order they were made; the log is empty afterwards.
+    pub fn take(&self) -> Vec<Deviation> {
+        std::mem::take(&mut *self.records.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+}
+
+impl DeviationSink for DeviationLog {
+    fn record(&self, deviation: Deviation) {
+        self.records.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(deviation);
+    }
+}
+
 /// The response being decoded, while [`observe_operation`] runs.
 struct Scope {
     sink: Arc<dyn DeviationSink>,
