@@ -1,5 +1,5 @@
-//! The generated Blaxel client against a loopback mock server: empty 200s, servers, and choosing
-//! one of two bearer schemes.
+//! The generated Blaxel client against a loopback mock server: empty 200s, servers, choosing one
+//! of two bearer schemes, and a read-modify-write that keeps what the spec does not declare.
 
 use vendor_apis::blaxel::{Client, Server};
 use vendor_apis::runtime::Error;
@@ -78,4 +78,38 @@ async fn camel_case_path_parameters_are_encoded() {
     client.delete_api_key_for_service_account("a/b", "c?d").send().await.unwrap();
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests[0].url.path(), "/service_accounts/a%2Fb/api_keys/c%3Fd");
+}
+
+/// A read-modify-write loses nothing the service added since its spec: properties it does not
+/// declare, at the top and two objects down, go back in the PUT's body as they came, beside the
+/// declared field the caller changed.
+#[tokio::test]
+async fn a_get_then_put_sends_back_the_undeclared_properties_at_every_depth() {
+    use serde_json::{Value, json};
+    let server = MockServer::start().await;
+    let agent = json!({
+        "metadata": {"name": "alpha", "labels": {"team": "core"}, "shard": 7},
+        "spec": {"runtime": {"memory": 2048, "gpuClass": "a100"}, "addedLater": true},
+        "tier": "gold"
+    });
+    for verb in ["GET", "PUT"] {
+        let answer = ResponseTemplate::new(200).set_body_json(&agent);
+        Mock::given(method(verb)).and(path("/agents/alpha")).respond_with(answer).mount(&server).await;
+    }
+    let client = Client::builder().base_url(server.uri()).api_key_auth("k").build().unwrap();
+
+    let mut fetched = client.get_agent("alpha").send().await.unwrap().into_body();
+    let runtime = fetched.spec.runtime.as_mut().expect("the runtime was sent");
+    runtime.memory = Some(4096);
+    client.update_agent("alpha", fetched).send().await.unwrap();
+
+    let requests = server.received_requests().await.unwrap();
+    let put = requests.iter().find(|request| request.method.as_str() == "PUT").expect("a PUT was sent");
+    let sent: Value = serde_json::from_slice(&put.body).unwrap();
+    assert_eq!(sent["tier"], "gold", "top level");
+    assert_eq!(sent["metadata"]["shard"], 7, "one object down");
+    assert_eq!(sent["spec"]["addedLater"], true, "one object down");
+    assert_eq!(sent["spec"]["runtime"]["gpuClass"], "a100", "two objects down");
+    assert_eq!(sent["spec"]["runtime"]["memory"], 4096, "the caller's change");
+    assert_eq!(sent["metadata"]["labels"], json!({"team": "core"}));
 }
