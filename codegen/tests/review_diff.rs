@@ -116,7 +116,6 @@ fn an_optional_property_added_mid_struct_is_at_most_three_hunks() {
         let after = generate(added);
         let hunks = rust_hunks(&before, &after);
         let total: usize = hunks.iter().map(|(_, n)| n).sum();
-        eprintln!("adding {added:?}: {hunks:?}");
         assert!(total > 0, "adding {added:?} changed no generated Rust");
         let outside: Vec<&(String, usize)> =
             hunks.iter().filter(|(path, _)| !path.ends_with("/types.rs") && !path.ends_with("/codec.rs")).collect();

@@ -18,8 +18,8 @@ use proc_macro2::Literal;
 use quote::quote;
 
 use super::Item;
-use super::tokens::{Paths, TYPES, binding_names, ident, type_text};
-use super::types::field_type;
+use super::tokens::{Paths, TYPES, ident, type_text};
+use super::types::{field_type, required_bindings};
 use crate::model::{Api, Field, Presence, StructTag, Tolerated, TypeDef, Undeclared, WhenAbsent};
 
 /// The `struct_codec!` table of the struct `def`, whose fields, union tag and undeclared
@@ -50,26 +50,22 @@ pub fn codec(api: &Api, def: &TypeDef, fields: &[Field], tag: Option<&StructTag>
     // A struct without fields has no slots.
     let slots = if fields.is_empty() { String::new() } else { format!("slots {slots}, ") };
     let _ = write!(table, ";\n    {slots}{keeps};\n    with_required(");
-    let required: Vec<&Field> = fields.iter().filter(|field| field.presence.is_required()).collect();
-    let grouped = def.required_type.as_ref().filter(|_| !required.is_empty());
-    let bindings = binding_names(&required.iter().map(|field| &field.name).collect::<Vec<_>>());
+    let grouped = def.required_type.as_ref();
+    let bindings: Vec<(&Field, proc_macro2::Ident)> =
+        if grouped.is_some() { Vec::new() } else { required_bindings(fields).collect() };
     let params: Vec<String> = match grouped {
-        Some(group) => vec![format!(
-            "required: {}",
-            type_text(&{
-                let group = ident(group);
-                quote!(#TYPES::#group)
-            })
-        )],
-        None => required
+        Some(group) => {
+            let group = ident(group);
+            vec![format!("required: {}", type_text(&quote!(#TYPES::#group)))]
+        }
+        None => bindings
             .iter()
-            .zip(&bindings)
             .map(|(field, binding)| format!("{binding}: {}", type_text(&field_type(api, paths, field))))
             .collect(),
     };
     table.push_str(&params.join(", "));
     table.push_str(");\n");
-    let mut bindings = bindings.iter();
+    let mut bindings = bindings.iter().map(|(_, binding)| binding);
     for field in fields {
         let field_name = ident(&field.name);
         let stored = field_type(api, paths, field);

@@ -38,7 +38,10 @@ pub fn binding_names(names: &[&model::ident::Ident]) -> Vec<Ident> {
 }
 
 /// Type tokens as a person writes them (`Option<Vec<types::Pet>>`, `&'static str`), for code
-/// laid out by an emitter rather than the format stage (see `structs`). Types hold only paths,
+/// laid out by an emitter rather than the format stage (see `structs`): the tokens [`Paths`]
+/// prints, so std items keep the absolute paths a module without their imports needs (where
+/// [`RustType::text`] writes them as a caller with the imports would), and spelling a generated
+/// type records the module's import as it does for tokens. Types hold only paths,
 /// generic arguments, references, tuples and arrays, so a space is needed only between two
 /// words and after a comma or semicolon.
 pub fn type_text(tokens: &TokenStream) -> String {

@@ -84,23 +84,18 @@ fn constructor(
 ) -> TokenStream {
     let required: Vec<&Field> = fields.iter().filter(|f| f.presence.is_required()).collect();
     let (args, stored): (Vec<TokenStream>, Vec<TokenStream>) = match required_type {
-        Some(group) if !required.is_empty() => {
+        Some(group) => {
             let group = ident(group);
             (vec![quote!(required: #group)], vec![quote!(required)])
         }
-        _ => {
-            let bindings = binding_names(&required.iter().map(|field| &field.name).collect::<Vec<_>>());
-            required
-                .iter()
-                .zip(&bindings)
-                .map(|(field, binding)| {
-                    let (ty, value) = field_input(api, paths, field, binding);
-                    (quote!(#binding: #ty), value)
-                })
-                .unzip()
-        }
+        None => required_bindings(fields)
+            .map(|(field, binding)| {
+                let (ty, value) = field_input(api, paths, field, &binding);
+                (quote!(#binding: #ty), value)
+            })
+            .unzip(),
     };
-    let required_struct = required_type.filter(|_| !required.is_empty()).map(|group| {
+    let required_struct = required_type.map(|group| {
         let group = ident(group);
         let grouped = required.iter().map(|field| {
             let (field_name, ty) = (ident(&field.name), field_type(api, paths, field));
@@ -142,6 +137,15 @@ fn constructor(
             #(#setters)*
         }
     }
+}
+
+/// The required fields of a struct, in order, each with the local name `new` binds it to and the
+/// codec table's `with_required` takes it by (see `binding_names`): one rule for both, so the
+/// two agree. Only used where the fields are not grouped into the struct's `required_type`.
+pub(super) fn required_bindings(fields: &[Field]) -> impl Iterator<Item = (&Field, proc_macro2::Ident)> {
+    let required: Vec<&Field> = fields.iter().filter(|f| f.presence.is_required()).collect();
+    let bindings = binding_names(&required.iter().map(|field| &field.name).collect::<Vec<_>>());
+    required.into_iter().zip(bindings)
 }
 
 /// How a caller passes a field's value (the argument type) and how it is stored: strings as
