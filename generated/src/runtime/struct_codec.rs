@@ -10,9 +10,12 @@
 //! The expansion is the code the generator wrote out before: [`EncodeFields`](super::EncodeFields)
 //! and `Serialize`, the slots struct, [`DecodeStruct`](super::DecodeStruct) and `Deserialize`,
 //! and `with_required`, which the struct's `new` (in the `types` module, where callers read it)
-//! calls with the required fields as stored. A field's absence rule is a function of [`absent`]
-//! (inlined, so decoding costs what the code written out cost), not an inner rule of the macro:
-//! an expansion per field made Oxide's `cargo check` about 6% slower.
+//! calls with the required fields as stored. A field's absence rule picks an inner rule of the
+//! macro: a required field's missing key is a `match` that returns the error, and an optional
+//! nullable slot is the field itself, as the code written out had them; the rules that report
+//! what they tolerate are [`absent`]'s functions (inlined). Measured in instructions on Oxide's
+//! `cargo check`, a generic function per rule for every field (and a `const` block for the
+//! written name) cost 3.6% more.
 //!
 //! ```text
 //! struct_codec! {
@@ -27,7 +30,8 @@
 //! The header's `tag "kind" = "dog"` makes the struct a tagged union's member (the tag written
 //! first, skipped when read, the struct written under the tag's value); `keeps undeclared:
 //! false` drops the properties the spec does not declare instead of keeping them in the named
-//! field. A struct without fields has no slots. The absence rules are [`absent`]'s functions.
+//! field. A struct without fields has no slots. The absence rules are `refused`, `kept` and
+//! [`absent`]'s functions.
 
 // Named by its bare name (the runtime declares this module `#[macro_use]`, and the crate root
 // the runtime): a path through `$crate` is refused where the generated code is itself expanded
@@ -85,8 +89,7 @@ macro_rules! struct_codec {
             }
 
             // Fields in order, so the first missing one is named, as serde's derive does; a
-            // `match` rather than a `?` per field (measured: about 6% of a large crate's `cargo
-            // check`).
+            // `match` rather than a `?` (measured: about 6% of a large crate's `cargo check`).
             #[inline]
             fn finish<E: ::serde::de::Error>(
                 slots: $slots,
@@ -94,10 +97,7 @@ macro_rules! struct_codec {
             ) -> ::std::result::Result<Self, E> {
                 let _ = &undeclared;
                 Ok(Self {
-                    $($field: match $crate::runtime::absent::$absent(slots.$field, $wire, Self::ORIGIN) {
-                        Some(value) => value,
-                        None => return Err(E::missing_field($wire)),
-                    },)+
+                    $($field: struct_codec!(@take $absent, slots.$field, $wire),)+
                     $($extras: undeclared,)?
                 })
             }
@@ -152,13 +152,29 @@ macro_rules! struct_codec {
         }
     };
 
+    // A field's value from its slot, by its absence rule.
+    (@take refused, $slot:expr, $wire:literal) => {
+        match $slot {
+            Some(value) => value,
+            None => return Err(E::missing_field($wire)),
+        }
+    };
+    (@take kept, $slot:expr, $wire:literal) => {
+        $slot
+    };
+    (@take $rule:ident, $slot:expr, $wire:literal) => {
+        $crate::runtime::absent::$rule($slot, $wire, Self::ORIGIN)
+    };
+
     // `Serialize` and `Deserialize` through the runtime; a tagged union's member is written
     // under its tag value.
-    (@serde $ty:path, $name:literal, [$($written:literal)?]) => {
+    (@serde $ty:path, $name:literal, []) => {
+        struct_codec!(@serde $ty, $name, [$name]);
+    };
+    (@serde $ty:path, $name:literal, [$written:literal]) => {
         impl ::serde::Serialize for $ty {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                let name = const { $crate::runtime::absent::written_name($name, &[$($written)?]) };
-                $crate::runtime::encode_struct(self, serializer, name)
+                $crate::runtime::encode_struct(self, serializer, $written)
             }
         }
 
@@ -170,48 +186,27 @@ macro_rules! struct_codec {
     };
 }
 
-/// What a struct's absent key means, one function per rule of the codec table; `None` refuses
-/// it (the struct's `finish` names the key). Each is inlined into the `finish` it is named in.
+/// What an absent key means for the rules that tolerate it, one function each (the codec
+/// table's `refused` and `kept` are the macro's own). Each is inlined into the `finish` it is
+/// named in.
 pub mod absent {
     use super::super::tolerated;
 
-    /// Required: absent is an error.
-    #[inline]
-    pub fn refused<T>(slot: Option<T>, _key: &str, _origin: &str) -> Option<T> {
-        slot
-    }
-
     /// A required list or map: absent is empty, reported.
     #[inline]
-    pub fn empty<T: Default>(slot: Option<T>, key: &str, origin: &str) -> Option<T> {
-        Some(tolerated(slot, key, origin).unwrap_or_default())
+    pub fn empty<T: Default>(slot: Option<T>, key: &str, origin: &str) -> T {
+        tolerated(slot, key, origin).unwrap_or_default()
     }
 
     /// Required and nullable: absent is no value, reported.
     #[inline]
-    pub fn none<T>(slot: Option<Option<T>>, key: &str, origin: &str) -> Option<Option<T>> {
-        Some(tolerated(slot, key, origin).flatten())
+    pub fn none<T>(slot: Option<Option<T>>, key: &str, origin: &str) -> Option<T> {
+        tolerated(slot, key, origin).flatten()
     }
 
     /// Optional: `null` is no value, as a missing key is.
     #[inline]
-    pub fn no_value<T>(slot: Option<Option<T>>, _key: &str, _origin: &str) -> Option<Option<T>> {
-        Some(slot.flatten())
-    }
-
-    /// Optional and nullable: the slot is the field, which keeps absent (`None`) and `null`
-    /// (`Some(None)`) apart.
-    #[inline]
-    pub fn kept<T>(slot: T, _key: &str, _origin: &str) -> Option<T> {
-        Some(slot)
-    }
-
-    /// The name a struct is written under: its own, or a tagged union's member's tag value.
-    #[inline]
-    pub const fn written_name(name: &'static str, tag_value: &[&'static str]) -> &'static str {
-        match tag_value {
-            [value] => value,
-            _ => name,
-        }
+    pub fn no_value<T>(slot: Option<Option<T>>, _key: &str, _origin: &str) -> Option<T> {
+        slot.flatten()
     }
 }
