@@ -39,7 +39,8 @@ Commands:
                           print build times, dependency counts and lines per operation; then Oxide's
                           crate side by side with progenitor's (installed under target/tools);
                           --peers: only that comparison; --peers --generation: only the generators,
-                          in more rounds, with their CPU time
+                          in more rounds, with their CPU time; --peers --instructions: each crate's
+                          check counted in rustc's instructions (needs valgrind; slow, repeatable)
   semver                  check that wire-compatible spec changes (xtask/semver/compatible-*) keep old
                           callers compiling and breaking ones (xtask/semver/breaking-*) do not
   vendor <page> <spec>    extract the OpenAPI YAML block of a docs page into a spec file
@@ -72,6 +73,7 @@ fn main() -> ExitCode {
         ["compile-cost"] => compile_cost::run(&project_root()),
         ["compile-cost", "--peers"] => peers::run(&project_root()).map(|()| true),
         ["compile-cost", "--peers", "--generation"] => peers::run_generation(&project_root()).map(|()| true),
+        ["compile-cost", "--peers", "--instructions"] => peers::run_instructions(&project_root()).map(|()| true),
         ["semver"] => semver::run(&project_root()),
         ["conformance", records] => conformance::run(&project_root(), Path::new(records), None),
         ["conformance", records, "--out", out] => {

@@ -135,8 +135,9 @@ fn time_generators(contenders: &[Contender], rounds: usize) -> Result<Vec<Vec<Ru
     Ok(generation)
 }
 
-/// `cargo check` of each generated crate, interleaved, and the table of both measurements.
-fn measure_checks(contenders: &[Contender], generation: &[Vec<Run>]) -> Result<()> {
+/// The generated crates made ready to check in one target folder, their dependencies built: the
+/// target folder.
+fn prepare_checks(contenders: &[Contender]) -> Result<PathBuf> {
     let work = contenders[0].folder.parent().context("the contenders' folders are in one work folder")?;
     // progenitor writes a crate without a `[workspace]` table, which cargo refuses inside this
     // project's workspace folder; ours are standalone already.
@@ -149,6 +150,65 @@ fn measure_checks(contenders: &[Contender], generation: &[Vec<Run>]) -> Result<(
     for contender in contenders {
         check(&contender.folder, &target)?;
     }
+    Ok(target)
+}
+
+/// `--instructions`: each generated crate's `cargo check` counted in the instructions its rustc
+/// runs (valgrind's cachegrind without cache simulation, incremental state written as cargo
+/// does). The count is the same run after run, where the time of one `cargo check` moves by 10
+/// to 20% on a shared machine, so a change of a few per cent shows; it is not the time (our crate
+/// runs fewer instructions per second than progenitor's), which the default comparison measures.
+/// rustc runs about fifteen times slower under valgrind: several minutes per crate.
+pub fn run_instructions(root: &Path) -> Result<()> {
+    let valgrind = Command::new("valgrind").arg("--version").output();
+    if !valgrind.is_ok_and(|output| output.status.success()) {
+        bail!("`--instructions` runs rustc under valgrind, which is not installed here: install it (`apt install valgrind`)");
+    }
+    let contenders = contenders(root)?;
+    time_generators(&contenders, 1)?;
+    let target = prepare_checks(&contenders)?;
+    // cargo runs the wrapper for every rustc it starts: with the dependencies built, the crate
+    // checked and cargo's own version query. Each process writes its own count; the crate's is
+    // the largest.
+    let counts = target.join("instruction-counts");
+    let wrapper = target.join("count-instructions.sh");
+    std::fs::write(
+        &wrapper,
+        "#!/bin/sh\nexec valgrind -q --tool=cachegrind --cache-sim=no --cachegrind-out-file=\"$COUNT_TO/%p\" \"$@\"\n",
+    )?;
+    std::fs::set_permissions(&wrapper, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+    outln!("\nOxide (`{SPEC}`): instructions rustc runs for `cargo check` of each crate alone (cachegrind):\n");
+    outln!("| crate | instructions | ours / this one |");
+    outln!("|---|---|---|");
+    let mut ours = None;
+    for contender in &contenders {
+        let _ = std::fs::remove_dir_all(&counts);
+        std::fs::create_dir_all(&counts)?;
+        run_cargo(&contender.folder, &target, &["clean", "--quiet", "-p", contender.package])?;
+        let status = crate::test::cargo(&contender.folder, &["check", "--quiet"])
+            .env("CARGO_TARGET_DIR", &target)
+            .env("RUSTC_WRAPPER", &wrapper)
+            .env("COUNT_TO", &counts)
+            .status()
+            .context("running cargo check under valgrind")?;
+        if !status.success() {
+            bail!("cargo check of {} under valgrind failed ({status})", contender.folder.display());
+        }
+        let mut most = 0u64;
+        for entry in std::fs::read_dir(&counts)? {
+            let text = std::fs::read_to_string(entry?.path())?;
+            let summary = text.lines().find_map(|line| line.strip_prefix("summary: ")?.trim().parse::<u64>().ok());
+            most = most.max(summary.unwrap_or(0));
+        }
+        let ours = *ours.get_or_insert(most);
+        outln!("| {} | {:.2} G | {:.3} |", contender.label, most as f64 / 1e9, ours as f64 / most as f64);
+    }
+    Ok(())
+}
+
+/// `cargo check` of each generated crate, interleaved, and the table of both measurements.
+fn measure_checks(contenders: &[Contender], generation: &[Vec<Run>]) -> Result<()> {
+    let target = prepare_checks(contenders)?;
     let mut checks: Vec<Vec<Duration>> = vec![Vec::new(); contenders.len()];
     for _ in 0..ROUNDS {
         for (index, contender) in contenders.iter().enumerate() {
