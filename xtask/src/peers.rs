@@ -174,7 +174,7 @@ pub fn run_instructions(root: &Path) -> Result<()> {
     let wrapper = target.join("count-instructions.sh");
     std::fs::write(
         &wrapper,
-        "#!/bin/sh\nexec valgrind -q --tool=cachegrind --cache-sim=no --cachegrind-out-file=\"$COUNT_TO/%p\" \"$@\"\n",
+        "#!/bin/sh\nexec valgrind -q --tool=cachegrind --cache-sim=no --cachegrind-out-file=\"$COUNT_TO/%p\" --log-file=\"$COUNT_TO/%p.log\" \"$@\"\n",
     )?;
     std::fs::set_permissions(&wrapper, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
     outln!("\nOxide (`{SPEC}`): instructions rustc runs for `cargo check` of each crate alone (cachegrind):\n");

@@ -45,9 +45,29 @@ fn lines_to_attrs(text: &str, inner: bool) -> TokenStream {
     text.lines()
         .map(|line| {
             let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+            let line = doc_literal(&line);
             if inner { quote!(#![doc = #line]) } else { quote!(#[doc = #line]) }
         })
         .collect()
+}
+
+/// One line of docs as a string literal, raw where it can be: prettyplease prints a `#[doc]`
+/// attribute as `///` from the literal's value, which a quoted literal gives by unescaping it
+/// character by character (and `quote` escaped it so first); a raw literal's value is its text.
+/// The two print the same comment. A line with a carriage return (which a raw literal may not
+/// hold) is quoted.
+pub fn doc_literal(line: &str) -> proc_macro2::Literal {
+    if line.contains('\r') {
+        return proc_macro2::Literal::string(line);
+    }
+    // Enough `#` that no `"` in the line closes the literal early.
+    let hashes = line
+        .match_indices('"')
+        .map(|(at, _)| line[at + 1..].bytes().take_while(|&b| b == b'#').count() + 1)
+        .max()
+        .unwrap_or(0);
+    let fence = "#".repeat(hashes);
+    format!("r{fence}\"{line}\"{fence}").parse().unwrap_or_else(|_| proc_macro2::Literal::string(line))
 }
 
 /// Makes markdown safe for rustdoc and clippy; see the module docs.
@@ -530,6 +550,18 @@ fn url_at(text: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn doc_lines_are_raw_literals_holding_the_line_as_it_is() {
+        for line in [" plain", " a \"quote\" and \\ a backslash", " \"# closes a raw string", " \"## twice", "", " tab\there"] {
+            let literal = doc_literal(line).to_string();
+            assert!(literal.starts_with('r'), "{literal} is raw");
+            assert_eq!(syn::parse_str::<syn::LitStr>(&literal).unwrap().value(), line);
+        }
+        let carriage_return = doc_literal(" a\rb").to_string();
+        assert!(carriage_return.starts_with('"'), "a raw literal cannot hold a carriage return: {carriage_return}");
+        assert_eq!(syn::parse_str::<syn::LitStr>(&carriage_return).unwrap().value(), " a\rb");
+    }
 
     #[test]
     fn urls_become_autolinks_and_brackets_are_escaped() {
