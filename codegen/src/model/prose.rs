@@ -30,6 +30,11 @@ use htmd::options::{BrStyle, BulletListMarker, Options};
 /// without a scheme (`docs.x.dev/api`) resolves nothing and counts as none. The result depends
 /// on the input alone.
 pub fn to_markdown(text: &str, docs_base_url: Option<&str>) -> String {
+    // Most descriptions are plain prose: without a `<` or `&` there is no HTML, and without a `[`
+    // no link, and the walks below would copy the text as it is.
+    if !text.contains(['<', '&', '[']) {
+        return text.to_string();
+    }
     let markdown = match html_kind(text) {
         HtmlKind::None => Cow::Borrowed(text),
         HtmlKind::Inline => Cow::Owned(convert_inline(text)),
@@ -265,6 +270,9 @@ fn entity_at(text: &str) -> Option<usize> {
 
 /// Resolves or drops the relative links of Markdown text (see [`to_markdown`]).
 fn settle_links(text: &str, base: Option<&str>) -> String {
+    if !text.contains('[') {
+        return text.to_string();
+    }
     let base = base.filter(|base| scheme_len(base).is_some());
     rewrite_outside_code(text, |rest, out| {
         if !(rest.starts_with('[') || rest.starts_with("![")) {
