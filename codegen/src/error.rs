@@ -138,8 +138,13 @@ impl Warning {
 }
 
 /// Escapes one reference token of a JSON pointer (RFC 6901).
-pub fn pointer_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+pub fn pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
+    // Most keys need no escape: the walks over a whole document build a pointer at every node.
+    if token.contains(['~', '/']) {
+        std::borrow::Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
+    } else {
+        std::borrow::Cow::Borrowed(token)
+    }
 }
 
 /// Unescapes one reference token of a JSON pointer (RFC 6901): `~1` is `/`, then `~0` is `~`.

@@ -553,7 +553,9 @@ mod tests {
 
     #[test]
     fn doc_lines_are_raw_literals_holding_the_line_as_it_is() {
-        for line in [" plain", " a \"quote\" and \\ a backslash", " \"# closes a raw string", " \"## twice", "", " tab\there"] {
+        for line in
+            [" plain", " a \"quote\" and \\ a backslash", " \"# closes a raw string", " \"## twice", "", " tab\there"]
+        {
             let literal = doc_literal(line).to_string();
             assert!(literal.starts_with('r'), "{literal} is raw");
             assert_eq!(syn::parse_str::<syn::LitStr>(&literal).unwrap().value(), line);

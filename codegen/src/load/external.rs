@@ -11,6 +11,7 @@
 //! naming the file; the model then leaves out what uses it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -200,7 +201,8 @@ fn collect_refs(value: &Value, at: &mut String, found: &mut Vec<(String, String)
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
                 let len = at.len();
-                at.push_str(&format!("/{index}"));
+                // Writing to a `String` cannot fail.
+                let _ = write!(at, "/{index}");
                 collect_refs(item, at, found);
                 at.truncate(len);
             }

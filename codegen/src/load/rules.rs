@@ -10,6 +10,7 @@
 //!   `requestBody`, `description`, `server`, extensions).
 
 use serde_json::{Map, Value};
+use std::fmt::Write as _;
 
 use crate::error::{Error, Location, Result, pointer_token};
 
@@ -81,7 +82,8 @@ fn walk(value: &Value, role: Role, at: &mut String, broken: &mut Vec<Broken>) {
             (_, Value::Array(items)) => {
                 for (index, item) in items.iter().enumerate() {
                     let len = at.len();
-                    at.push_str(&format!("/{index}"));
+                    // Writing to a `String` cannot fail.
+                    let _ = write!(at, "/{index}");
                     walk(item, members, at, broken);
                     at.truncate(len);
                 }

@@ -100,15 +100,15 @@ enum Names {
     OrExtensions,
 }
 
-struct Lint {
+struct Lint<'a> {
     version: SpecVersion,
     /// The escaped reference tokens of the node being read.
-    path: Vec<String>,
+    path: Vec<std::borrow::Cow<'a, str>>,
     found: Vec<UnknownKey>,
 }
 
-impl Lint {
-    fn root(&mut self, root: &Map<String, Value>) {
+impl<'a> Lint<'a> {
+    fn root(&mut self, root: &'a Map<String, Value>) {
         for (key, value) in root {
             self.path.push(pointer_token(key));
             match key.as_str() {
@@ -121,7 +121,7 @@ impl Lint {
         }
     }
 
-    fn components(&mut self, components: &Value) {
+    fn components(&mut self, components: &'a Value) {
         let Some(components) = components.as_object() else { return };
         for (key, value) in components {
             self.path.push(pointer_token(key));
@@ -142,7 +142,7 @@ impl Lint {
     }
 
     /// A map of callback names to Callback Objects (expressions to path items).
-    fn callbacks(&mut self, callbacks: &Value) {
+    fn callbacks(&mut self, callbacks: &'a Value) {
         let Some(callbacks) = callbacks.as_object() else { return };
         for (name, callback) in callbacks {
             self.path.push(pointer_token(name));
@@ -154,7 +154,7 @@ impl Lint {
     }
 
     /// Each value of a map of names, read as an object of `kind`.
-    fn entries(&mut self, kind: Kind, map: &Value, names: Names) {
+    fn entries(&mut self, kind: Kind, map: &'a Value, names: Names) {
         let Some(map) = map.as_object() else { return };
         for (name, value) in map {
             if names == Names::OrExtensions && name.starts_with("x-") {
@@ -167,10 +167,10 @@ impl Lint {
     }
 
     /// Each item of a list, read as an object of `kind`.
-    fn items(&mut self, kind: Kind, list: &Value) {
+    fn items(&mut self, kind: Kind, list: &'a Value) {
         let Some(list) = list.as_array() else { return };
         for (i, item) in list.iter().enumerate() {
-            self.path.push(i.to_string());
+            self.path.push(i.to_string().into());
             self.object(kind, item);
             self.path.pop();
         }
@@ -178,7 +178,7 @@ impl Lint {
 
     /// Checks the keys of one object of `kind`, descending into each key's value as it goes, so
     /// that what is found comes out in document order.
-    fn object(&mut self, kind: Kind, value: &Value) {
+    fn object(&mut self, kind: Kind, value: &'a Value) {
         // Booleans (3.1 schemas `true`/`false`) and other non-objects have no keys.
         let Some(map) = value.as_object() else { return };
         // A Reference Object: its siblings are not ours to judge (a path item's `$ref` is a
@@ -204,7 +204,7 @@ impl Lint {
 
     /// Descends into the value of the known key `key` of an object of `kind`, when that value
     /// holds objects this walk checks.
-    fn child(&mut self, kind: Kind, key: &str, value: &Value) {
+    fn child(&mut self, kind: Kind, key: &str, value: &'a Value) {
         match (kind, key) {
             (Kind::Schema, "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas") => {
                 self.entries(Kind::Schema, value, Names::Only);
