@@ -44,9 +44,15 @@ fn rename_survivors(api: &mut Api, is_component: &[bool], target: &[usize]) {
 
 /// For each type, the type it merges into (itself when it stays).
 fn survivors(api: &Api, is_component: &[bool]) -> Vec<usize> {
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    // Only types with the same signature (kind and keys) can have the same structure, and most
+    // types share their signature with none: only those that do are printed whole.
+    let mut signatures: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, def) in api.types.iter().enumerate() {
-        groups.entry(structure(&def.kind)).or_default().push(i);
+        signatures.entry(signature(&def.kind)).or_default().push(i);
+    }
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for i in signatures.into_values().filter(|members| members.len() > 1).flatten() {
+        groups.entry(structure(&api.types[i].kind)).or_default().push(i);
     }
     let mut target: Vec<usize> = (0..api.types.len()).collect();
     for members in groups.values_mut().filter(|m| m.len() > 1) {
@@ -116,6 +122,18 @@ fn camel_words(name: &str) -> Vec<&str> {
     }
     words.push(&name[start..]);
     words
+}
+
+/// What two types with the same [`structure`] have in common, cheaply: their kind and keys.
+fn signature(kind: &TypeKind) -> String {
+    let keys = |keys: &mut dyn Iterator<Item = &str>| keys.collect::<Vec<_>>().join(",");
+    match kind {
+        TypeKind::Struct { fields, .. } => format!("struct {}", keys(&mut fields.iter().map(|f| f.wire_name.as_str()))),
+        TypeKind::StringEnum { values } => format!("enum {}", keys(&mut values.iter().map(|v| v.wire.as_str()))),
+        TypeKind::Tagged { property, variants } => format!("tagged {property} {}", variants.len()),
+        TypeKind::Untagged { variants, .. } => format!("untagged {}", variants.len()),
+        TypeKind::Alias(_) => "alias".to_string(),
+    }
 }
 
 /// A type's structure without its descriptions, as a key.
