@@ -31,8 +31,8 @@ pub fn settle(document: &mut Value) -> Vec<Warning> {
     warnings
 }
 
-fn settle_schema(map: &mut Map<String, Value>, path: &[String], warnings: &mut Vec<Warning>) {
-    let at = |key: &str| pointer(path.iter().map(String::as_str).chain([key]));
+fn settle_schema(map: &mut Map<String, Value>, path: &[std::borrow::Cow<'_, str>], warnings: &mut Vec<Warning>) {
+    let at = |key: &str| pointer(path.iter().map(AsRef::as_ref).chain([key]));
     let ty = map.get("type").and_then(Value::as_str).map(str::to_string);
     // OpenAPI 3.0 makes `exclusiveMinimum` a flag beside `minimum`; a number there is the 3.1
     // way of saying both, and means the same.
@@ -63,7 +63,7 @@ fn settle_schema(map: &mut Map<String, Value>, path: &[String], warnings: &mut V
             match enum_value(ty.as_deref(), &value) {
                 Ok(settled) => kept.push(settled),
                 Err(expected) => warnings.push(Warning::new(
-                    pointer(path.iter().map(String::as_str).chain(["enum", &index.to_string()])),
+                    pointer(path.iter().map(AsRef::as_ref).chain(["enum", &index.to_string()])),
                     format!("`{value}` is not {expected}, as this schema's values must be; the value is dropped"),
                 )),
             }
