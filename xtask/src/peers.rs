@@ -18,7 +18,7 @@ const SPEC: &str = "../shared/corpus/oxide-nexus.json";
 const ROUNDS: usize = 3;
 /// Rounds of `--generation`, which times only the generators: a run takes a second or two, and a
 /// machine shared with other builds needs more of them for a stable median.
-const GENERATION_ROUNDS: usize = 9;
+const GENERATION_ROUNDS: usize = 15;
 
 /// One generated crate to compare.
 struct Contender {
@@ -50,24 +50,28 @@ pub fn run_generation(root: &Path) -> Result<()> {
         load().trim()
     );
     let generation = time_generators(&contenders, GENERATION_ROUNDS)?;
-    outln!("| generator | wall | CPU (user + sys) | peak RSS | ours / this one, wall (median of per-round ratios) |");
-    outln!("|---|---|---|---|---|");
+    outln!("| generator | wall | CPU (user + sys) | peak RSS | ours / this one, wall | ours / this one, CPU |");
+    outln!("|---|---|---|---|---|---|");
     for (index, contender) in contenders.iter().enumerate() {
         let runs = &generation[index];
-        let ratios: Vec<f64> = generation[0]
+        // Medians of the per-round ratios: a round's runs see the same moment of the machine.
+        let wall_ratios =
+            generation[0].iter().zip(runs).map(|(ours, theirs)| ours.wall.as_secs_f64() / theirs.wall.as_secs_f64());
+        let cpu_ratios = generation[0]
             .iter()
             .zip(runs)
-            .map(|(ours, theirs)| ours.wall.as_secs_f64() / theirs.wall.as_secs_f64())
-            .collect();
+            .filter_map(|(ours, theirs)| Some(ours.cpu_ms? as f64 / theirs.cpu_ms.filter(|&ms| ms > 0)? as f64));
+        let cpu_ratios: Vec<f64> = cpu_ratios.collect();
         outln!(
-            "| {} | {:.3} s | {} | {} | {:.3} |",
+            "| {} | {:.3} s | {} | {} | {:.3} | {} |",
             contender.label,
             median(&runs.iter().map(|run| run.wall).collect::<Vec<_>>()).as_secs_f64(),
             middle(runs.iter().filter_map(|run| run.cpu_ms))
                 .map_or("-".into(), |ms| format!("{:.3} s", ms as f64 / 1000.0)),
             middle(runs.iter().filter_map(|run| run.rss_kb))
                 .map_or("-".into(), |kb| format!("{:.0} MB", kb as f64 / 1024.0)),
-            middle_f64(ratios),
+            middle_f64(wall_ratios.collect()),
+            if cpu_ratios.is_empty() { "-".to_string() } else { format!("{:.3}", middle_f64(cpu_ratios)) },
         );
     }
     outln!("\nload average after: {}", load().trim());
@@ -124,12 +128,16 @@ struct Run {
     rss_kb: Option<u64>,
 }
 
-/// Each generator `rounds` times, interleaved: the runs of each contender, in order.
+/// Each generator `rounds` times, interleaved: the runs of each contender, in order. Each round
+/// starts with the next contender: a run right after a large process (progenitor's builder
+/// interface, 110 MB) was seen up to 0.1 s slower on this machine, and with a fixed order
+/// that would always fall on the same contender.
 fn time_generators(contenders: &[Contender], rounds: usize) -> Result<Vec<Vec<Run>>> {
     let mut generation: Vec<Vec<Run>> = vec![Vec::new(); contenders.len()];
-    for _ in 0..rounds {
-        for (index, contender) in contenders.iter().enumerate() {
-            generation[index].push(timed(&contender.generator)?);
+    for round in 0..rounds {
+        for k in 0..contenders.len() {
+            let index = (round + k) % contenders.len();
+            generation[index].push(timed(&contenders[index].generator)?);
         }
     }
     Ok(generation)
@@ -162,7 +170,9 @@ fn prepare_checks(contenders: &[Contender]) -> Result<PathBuf> {
 pub fn run_instructions(root: &Path) -> Result<()> {
     let valgrind = Command::new("valgrind").arg("--version").output();
     if !valgrind.is_ok_and(|output| output.status.success()) {
-        bail!("`--instructions` runs rustc under valgrind, which is not installed here: install it (`apt install valgrind`)");
+        bail!(
+            "`--instructions` runs rustc under valgrind, which is not installed here: install it (`apt install valgrind`)"
+        );
     }
     let contenders = contenders(root)?;
     time_generators(&contenders, 1)?;
