@@ -3,15 +3,13 @@
 //! apart from the types, their docs and constructors that callers read; the module is private.
 //! Each operation's descriptor (`runtime::Operation`) is written here too, after the types.
 
-use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{inner_doc_attrs, sanitize};
-use super::responses::declared_responses;
 use super::tokens::{RUNTIME, TYPES, ident};
 use super::types::string_enum_codec;
 use super::{Imports, Item, Items, RustFile, structs, unions};
-use crate::model::{Api, Operation, TypeDef, TypeKind};
+use crate::model::{Api, Operation, ResponseCase, TypeDef, TypeKind};
 
 pub fn codec_module(api: &Api) -> RustFile<'_> {
     let header = inner_doc_attrs(&format!(
@@ -44,7 +42,7 @@ pub fn codec_module(api: &Api) -> RustFile<'_> {
                 .chain(api.operations.iter().map(Coded::Operation)),
             move |coded| match coded {
                 Coded::Type(def) => codec_item(api, def),
-                Coded::Operation(op) => Some(Item::Tokens(descriptor(op))),
+                Coded::Operation(op) => Some(descriptor(op)),
             },
         ),
     }
@@ -58,24 +56,50 @@ enum Coded<'a> {
 }
 
 /// The operation's identity, for hooks, traces and deviation records: its id in the spec, its
-/// route template, where it is in the spec and the responses it declares. An associated const of
-/// its request builder (`Self::OPERATION` there), so it needs no name of its own. Its paths are
-/// spelled from the crate root: it is compiled only with the `client` feature, so a `use` of the
-/// runtime that only descriptors needed would be unused without it (the struct tables name the
-/// runtime through their macro).
-fn descriptor(op: &Operation) -> TokenStream {
-    let builder = ident(&op.request_type);
-    let (operation_id, route, pointer) =
-        (op.operation_id.as_deref().unwrap_or(op.name.as_str()), &op.path.text, &op.origin);
-    let responses = declared_responses(op);
-    quote! {
-        #[cfg(feature = "client")]
-        impl super::requests::#builder<'_> {
-            pub(super) const OPERATION: crate::runtime::Operation =
-                crate::runtime::Operation { id: #operation_id, route: #route, pointer: #pointer, responses: #responses };
-        }
-    }
+/// route template, where it is in the spec and the responses it declares (each one's key as the
+/// spec writes it and its media types, which deviation records point at and check against). An
+/// associated const of its request builder (`Self::OPERATION` there), so it needs no name of its
+/// own. Its paths are spelled from the crate root: it is compiled only with the `client` feature,
+/// so a `use` of the runtime that only descriptors needed would be unused without it (the struct
+/// tables name the runtime through their macro).
+///
+/// Data laid out by this function rather than by prettyplease, as the struct tables are: the
+/// declared responses on one line when it fits prettyplease's width, otherwise one per line.
+fn descriptor(op: &Operation) -> Item {
+    let literal = structs::text_literal;
+    let operation_id = op.operation_id.as_deref().unwrap_or(op.name.as_str());
+    let mut cases: Vec<&ResponseCase> = op.success.iter().chain(&op.errors).collect();
+    cases.sort_by_key(|case| case.status);
+    let declared: Vec<String> = cases
+        .iter()
+        .map(|case| {
+            let media_types: Vec<String> = case.media_types.iter().map(|media| literal(media)).collect();
+            format!(
+                "crate::runtime::DeclaredResponse::new({}, &[{}])",
+                literal(&case.status.to_string()),
+                media_types.join(", ")
+            )
+        })
+        .collect();
+    let one_line = format!("        responses: &[{}],", declared.join(", "));
+    // prettyplease lets a list's trailing comma stand past its margin.
+    let responses = if one_line.len() <= LINE_WIDTH + 1 {
+        one_line
+    } else {
+        let lines: String = declared.iter().map(|response| format!("            {response},\n")).collect();
+        format!("        responses: &[\n{lines}        ],")
+    };
+    Item::Text(format!(
+        "#[cfg(feature = \"client\")]\nimpl super::requests::{}<'_> {{\n    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {{\n        id: {},\n        route: {},\n        pointer: {},\n{responses}\n    }};\n}}\n",
+        op.request_type,
+        literal(operation_id),
+        literal(&op.path.text),
+        literal(&op.origin),
+    ))
 }
+
+/// The widest line prettyplease lays out before it breaks one (its `MARGIN`).
+const LINE_WIDTH: usize = 89;
 
 /// The codec of one type; an alias has none, nor a union whose `Deserialize` is derived.
 fn codec_item(api: &Api, def: &TypeDef) -> Option<Item> {

@@ -77,19 +77,6 @@ pub(super) fn body_type(api: &Api, body: &ResponseBody) -> Option<TokenStream> {
     }
 }
 
-/// The responses the operation declares, for its `runtime::Operation`: each one's key as the
-/// spec writes it and its media types, which deviation records point at and check against.
-pub(super) fn declared_responses(op: &Operation) -> TokenStream {
-    let mut cases: Vec<&ResponseCase> = op.success.iter().chain(&op.errors).collect();
-    cases.sort_by_key(|case| case.status);
-    let declared = cases.iter().map(|case| {
-        let key = case.status.to_string();
-        let media_types = &case.media_types;
-        quote!(crate::runtime::DeclaredResponse::new(#key, &[#(#media_types),*]))
-    });
-    quote!(&[#(#declared),*])
-}
-
 /// Whether any success of the operation is a stream of events, which it reads as it comes.
 pub(super) fn streams_events(op: &Operation) -> bool {
     op.success.iter().any(|case| matches!(case.body, ResponseBody::EventStream(_)))

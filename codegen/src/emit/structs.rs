@@ -109,6 +109,6 @@ fn absent_rule(api: &Api, field: &Field) -> &'static str {
 }
 
 /// A string as a Rust literal, escaped.
-fn text_literal(text: &str) -> String {
+pub(super) fn text_literal(text: &str) -> String {
     Literal::string(text).to_string()
 }

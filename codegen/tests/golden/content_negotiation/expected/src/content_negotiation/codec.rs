@@ -24,10 +24,7 @@ impl super::requests::GetReport<'_> {
         route: "/reports/{id}",
         pointer: "/paths/~1reports~1{id}/get",
         responses: &[
-            crate::runtime::DeclaredResponse::new(
-                "200",
-                &["application/json", "text/csv"],
-            ),
+            crate::runtime::DeclaredResponse::new("200", &["application/json", "text/csv"]),
         ],
     };
 }
@@ -39,10 +36,7 @@ impl super::requests::GetStatus<'_> {
         route: "/status",
         pointer: "/paths/~1status/get",
         responses: &[
-            crate::runtime::DeclaredResponse::new(
-                "200",
-                &["application/vnd.acme.status+json; charset=utf-8"],
-            ),
+            crate::runtime::DeclaredResponse::new("200", &["application/vnd.acme.status+json; charset=utf-8"]),
         ],
     };
 }

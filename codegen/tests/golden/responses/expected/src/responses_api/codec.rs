@@ -40,10 +40,7 @@ impl super::requests::DeleteThing<'_> {
         pointer: "/paths/~1things~1{id}/delete",
         responses: &[
             crate::runtime::DeclaredResponse::new("204", &[]),
-            crate::runtime::DeclaredResponse::new(
-                "default",
-                &["application/problem+json"],
-            ),
+            crate::runtime::DeclaredResponse::new("default", &["application/problem+json"]),
         ],
     };
 }

@@ -90,10 +90,7 @@ impl super::requests::CreateChat<'_> {
         route: "/chat",
         pointer: "/paths/~1chat/post",
         responses: &[
-            crate::runtime::DeclaredResponse::new(
-                "200",
-                &["application/json", "text/event-stream"],
-            ),
+            crate::runtime::DeclaredResponse::new("200", &["application/json", "text/event-stream"]),
             crate::runtime::DeclaredResponse::new("422", &["application/json"]),
         ],
     };
@@ -106,10 +103,7 @@ impl super::requests::CreateCompletion<'_> {
         route: "/completions",
         pointer: "/paths/~1completions/post",
         responses: &[
-            crate::runtime::DeclaredResponse::new(
-                "200",
-                &["application/json", "text/event-stream"],
-            ),
+            crate::runtime::DeclaredResponse::new("200", &["application/json", "text/event-stream"]),
         ],
     };
 }
