@@ -2,12 +2,14 @@
 //! the request a mock server received, decoded, and the typed answers of its stub; the API's
 //! routes and a client pointed at the server (see the runtime's `mock` module).
 
+use std::fmt::Write as _;
+
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs::inner_doc_attrs;
 use super::tokens::{Imports, Paths, RESPONSES, RUNTIME, TYPES, ident};
-use super::{Items, RustFile};
+use super::{Item, Items, RustFile};
 use crate::model::{
     Api, BodyEncoding, EventStream, Operation, ParamLocation, QueryStyle, ResponseBody, ResponseCase, SchemeKind,
     StatusMatch, Successes,
@@ -41,17 +43,47 @@ pub fn mock_module(api: &Api) -> RustFile<'_> {
                 use super::responses;
             ),
         );
-    let items = std::iter::once(None).chain(api.operations.iter().map(Some));
-    let items = Items::map(items, move |op| op.map_or_else(|| server(api), |op| operation(api, op)));
+    let items = [Part::Routes, Part::Server].into_iter().chain(api.operations.iter().map(Part::Operation));
+    let items = Items::map(items, move |part| match part {
+        Part::Routes => routes(api),
+        Part::Server => Item::Tokens(server(api)),
+        Part::Operation(op) => Item::Tokens(operation(api, op)),
+    });
     RustFile { head: header, imports, items }
 }
 
-/// `start`, and the API's routes and mock client.
+/// What the mock module holds one item for.
+#[derive(Clone, Copy)]
+enum Part<'a> {
+    Routes,
+    Server,
+    Operation(&'a Operation),
+}
+
+/// Every operation's route, for the server's dispatch: data, written as text in the layout
+/// prettyplease gives it (one field per line; a route never fits on one), as the codec tables
+/// are, without a trip through syn.
+fn routes(api: &Api) -> Item {
+    let literal = super::structs::text_literal;
+    let mut text = String::from(
+        "/// Every operation's route, for the server's dispatch.\nconst ROUTES: &[runtime::mock::Route] = &[\n",
+    );
+    for op in &api.operations {
+        let _ = write!(
+            text,
+            "    runtime::mock::Route {{\n        name: {},\n        method: {},\n        path: {},\n        check: runtime::mock::check::<{}>,\n    }},\n",
+            literal(op.name.as_str()),
+            literal(op.method.as_str()),
+            literal(&op.path.text),
+            op.request_type,
+        );
+    }
+    text.push_str("];\n\n");
+    Item::Text(text)
+}
+
+/// `start`, and the API's mock client.
 fn server(api: &Api) -> TokenStream {
-    let routes = api.operations.iter().map(|op| {
-        let (name, method, path, marker) = (op.name.as_str(), op.method.as_str(), op.path.text.as_str(), ident(&op.request_type));
-        quote!(#RUNTIME::mock::Route { name: #name, method: #method, path: #path, check: #RUNTIME::mock::check::<#marker> },)
-    });
     let credentials = api.security_schemes.iter().map(|scheme| {
         let setter = ident(&scheme.setter);
         match scheme.kind {
@@ -68,7 +100,7 @@ fn server(api: &Api) -> TokenStream {
 
         impl #RUNTIME::mock::MockApi for super::Client {
             type Builder = super::ClientBuilder;
-            const ROUTES: &'static [#RUNTIME::mock::Route] = &[#(#routes)*];
+            const ROUTES: &'static [#RUNTIME::mock::Route] = ROUTES;
 
             fn builder(base_url: String) -> super::ClientBuilder {
                 super::Client::builder().base_url(base_url) #(#credentials)*

@@ -5,6 +5,34 @@
 
 use crate::runtime;
 
+/// Every operation's route, for the server's dispatch.
+const ROUTES: &[runtime::mock::Route] = &[
+    runtime::mock::Route {
+        name: "send_message",
+        method: "POST",
+        path: "/messages",
+        check: runtime::mock::check::<SendMessage>,
+    },
+    runtime::mock::Route {
+        name: "upload_file",
+        method: "PUT",
+        path: "/files/{name}",
+        check: runtime::mock::check::<UploadFile>,
+    },
+    runtime::mock::Route {
+        name: "add_note",
+        method: "POST",
+        path: "/notes",
+        check: runtime::mock::check::<AddNote>,
+    },
+    runtime::mock::Route {
+        name: "upload_avatar",
+        method: "POST",
+        path: "/avatars",
+        check: runtime::mock::check::<UploadAvatar>,
+    },
+];
+
 /// Starts a mock server of this API on `127.0.0.1`.
 pub async fn start() -> runtime::mock::MockServer<super::Client> {
     runtime::mock::MockServer::start().await
@@ -12,32 +40,7 @@ pub async fn start() -> runtime::mock::MockServer<super::Client> {
 
 impl runtime::mock::MockApi for super::Client {
     type Builder = super::ClientBuilder;
-    const ROUTES: &'static [runtime::mock::Route] = &[
-        runtime::mock::Route {
-            name: "send_message",
-            method: "POST",
-            path: "/messages",
-            check: runtime::mock::check::<SendMessage>,
-        },
-        runtime::mock::Route {
-            name: "upload_file",
-            method: "PUT",
-            path: "/files/{name}",
-            check: runtime::mock::check::<UploadFile>,
-        },
-        runtime::mock::Route {
-            name: "add_note",
-            method: "POST",
-            path: "/notes",
-            check: runtime::mock::check::<AddNote>,
-        },
-        runtime::mock::Route {
-            name: "upload_avatar",
-            method: "POST",
-            path: "/avatars",
-            check: runtime::mock::check::<UploadAvatar>,
-        },
-    ];
+    const ROUTES: &'static [runtime::mock::Route] = ROUTES;
     fn builder(base_url: String) -> super::ClientBuilder {
         super::Client::builder().base_url(base_url)
     }

@@ -6,6 +6,28 @@
 use crate::runtime;
 use super::types;
 
+/// Every operation's route, for the server's dispatch.
+const ROUTES: &[runtime::mock::Route] = &[
+    runtime::mock::Route {
+        name: "create_pet",
+        method: "POST",
+        path: "/pets",
+        check: runtime::mock::check::<CreatePet>,
+    },
+    runtime::mock::Route {
+        name: "create_sandbox",
+        method: "POST",
+        path: "/sandboxes",
+        check: runtime::mock::check::<CreateSandbox>,
+    },
+    runtime::mock::Route {
+        name: "put_rule",
+        method: "PUT",
+        path: "/rules",
+        check: runtime::mock::check::<PutRule>,
+    },
+];
+
 /// Starts a mock server of this API on `127.0.0.1`.
 pub async fn start() -> runtime::mock::MockServer<super::Client> {
     runtime::mock::MockServer::start().await
@@ -13,26 +35,7 @@ pub async fn start() -> runtime::mock::MockServer<super::Client> {
 
 impl runtime::mock::MockApi for super::Client {
     type Builder = super::ClientBuilder;
-    const ROUTES: &'static [runtime::mock::Route] = &[
-        runtime::mock::Route {
-            name: "create_pet",
-            method: "POST",
-            path: "/pets",
-            check: runtime::mock::check::<CreatePet>,
-        },
-        runtime::mock::Route {
-            name: "create_sandbox",
-            method: "POST",
-            path: "/sandboxes",
-            check: runtime::mock::check::<CreateSandbox>,
-        },
-        runtime::mock::Route {
-            name: "put_rule",
-            method: "PUT",
-            path: "/rules",
-            check: runtime::mock::check::<PutRule>,
-        },
-    ];
+    const ROUTES: &'static [runtime::mock::Route] = ROUTES;
     fn builder(base_url: String) -> super::ClientBuilder {
         super::Client::builder().base_url(base_url)
     }

@@ -7,6 +7,28 @@ use crate::runtime;
 use super::types;
 use super::responses;
 
+/// Every operation's route, for the server's dispatch.
+const ROUTES: &[runtime::mock::Route] = &[
+    runtime::mock::Route {
+        name: "get_report",
+        method: "GET",
+        path: "/reports/{id}",
+        check: runtime::mock::check::<GetReport>,
+    },
+    runtime::mock::Route {
+        name: "get_status",
+        method: "GET",
+        path: "/status",
+        check: runtime::mock::check::<GetStatus>,
+    },
+    runtime::mock::Route {
+        name: "download_export",
+        method: "GET",
+        path: "/exports/{id}/download",
+        check: runtime::mock::check::<DownloadExport>,
+    },
+];
+
 /// Starts a mock server of this API on `127.0.0.1`.
 pub async fn start() -> runtime::mock::MockServer<super::Client> {
     runtime::mock::MockServer::start().await
@@ -14,26 +36,7 @@ pub async fn start() -> runtime::mock::MockServer<super::Client> {
 
 impl runtime::mock::MockApi for super::Client {
     type Builder = super::ClientBuilder;
-    const ROUTES: &'static [runtime::mock::Route] = &[
-        runtime::mock::Route {
-            name: "get_report",
-            method: "GET",
-            path: "/reports/{id}",
-            check: runtime::mock::check::<GetReport>,
-        },
-        runtime::mock::Route {
-            name: "get_status",
-            method: "GET",
-            path: "/status",
-            check: runtime::mock::check::<GetStatus>,
-        },
-        runtime::mock::Route {
-            name: "download_export",
-            method: "GET",
-            path: "/exports/{id}/download",
-            check: runtime::mock::check::<DownloadExport>,
-        },
-    ];
+    const ROUTES: &'static [runtime::mock::Route] = ROUTES;
     fn builder(base_url: String) -> super::ClientBuilder {
         super::Client::builder().base_url(base_url)
     }

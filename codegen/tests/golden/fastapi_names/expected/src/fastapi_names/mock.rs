@@ -6,6 +6,28 @@
 use crate::runtime;
 use super::types;
 
+/// Every operation's route, for the server's dispatch.
+const ROUTES: &[runtime::mock::Route] = &[
+    runtime::mock::Route {
+        name: "revoke_api_key",
+        method: "DELETE",
+        path: "/v1/users/{user_id}/api-keys/{api_key_id}",
+        check: runtime::mock::check::<RevokeApiKey>,
+    },
+    runtime::mock::Route {
+        name: "read_flows",
+        method: "POST",
+        path: "/flows/filter",
+        check: runtime::mock::check::<ReadFlows>,
+    },
+    runtime::mock::Route {
+        name: "list_keys_for_account",
+        method: "GET",
+        path: "/accounts/{clientId}/keys",
+        check: runtime::mock::check::<ListKeysForAccount>,
+    },
+];
+
 /// Starts a mock server of this API on `127.0.0.1`.
 pub async fn start() -> runtime::mock::MockServer<super::Client> {
     runtime::mock::MockServer::start().await
@@ -13,26 +35,7 @@ pub async fn start() -> runtime::mock::MockServer<super::Client> {
 
 impl runtime::mock::MockApi for super::Client {
     type Builder = super::ClientBuilder;
-    const ROUTES: &'static [runtime::mock::Route] = &[
-        runtime::mock::Route {
-            name: "revoke_api_key",
-            method: "DELETE",
-            path: "/v1/users/{user_id}/api-keys/{api_key_id}",
-            check: runtime::mock::check::<RevokeApiKey>,
-        },
-        runtime::mock::Route {
-            name: "read_flows",
-            method: "POST",
-            path: "/flows/filter",
-            check: runtime::mock::check::<ReadFlows>,
-        },
-        runtime::mock::Route {
-            name: "list_keys_for_account",
-            method: "GET",
-            path: "/accounts/{clientId}/keys",
-            check: runtime::mock::check::<ListKeysForAccount>,
-        },
-    ];
+    const ROUTES: &'static [runtime::mock::Route] = ROUTES;
     fn builder(base_url: String) -> super::ClientBuilder {
         super::Client::builder().base_url(base_url)
     }

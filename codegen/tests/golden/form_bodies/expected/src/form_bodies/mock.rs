@@ -5,6 +5,22 @@
 
 use crate::runtime;
 
+/// Every operation's route, for the server's dispatch.
+const ROUTES: &[runtime::mock::Route] = &[
+    runtime::mock::Route {
+        name: "create_charge",
+        method: "POST",
+        path: "/v1/charges",
+        check: runtime::mock::check::<CreateCharge>,
+    },
+    runtime::mock::Route {
+        name: "create_upload",
+        method: "POST",
+        path: "/v1/uploads",
+        check: runtime::mock::check::<CreateUpload>,
+    },
+];
+
 /// Starts a mock server of this API on `127.0.0.1`.
 pub async fn start() -> runtime::mock::MockServer<super::Client> {
     runtime::mock::MockServer::start().await
@@ -12,20 +28,7 @@ pub async fn start() -> runtime::mock::MockServer<super::Client> {
 
 impl runtime::mock::MockApi for super::Client {
     type Builder = super::ClientBuilder;
-    const ROUTES: &'static [runtime::mock::Route] = &[
-        runtime::mock::Route {
-            name: "create_charge",
-            method: "POST",
-            path: "/v1/charges",
-            check: runtime::mock::check::<CreateCharge>,
-        },
-        runtime::mock::Route {
-            name: "create_upload",
-            method: "POST",
-            path: "/v1/uploads",
-            check: runtime::mock::check::<CreateUpload>,
-        },
-    ];
+    const ROUTES: &'static [runtime::mock::Route] = ROUTES;
     fn builder(base_url: String) -> super::ClientBuilder {
         super::Client::builder().base_url(base_url)
     }

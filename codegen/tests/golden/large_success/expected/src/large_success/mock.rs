@@ -7,6 +7,22 @@ use crate::runtime;
 use super::types;
 use super::responses;
 
+/// Every operation's route, for the server's dispatch.
+const ROUTES: &[runtime::mock::Route] = &[
+    runtime::mock::Route {
+        name: "summarize",
+        method: "GET",
+        path: "/summaries/{a}",
+        check: runtime::mock::check::<Summarize>,
+    },
+    runtime::mock::Route {
+        name: "get_report",
+        method: "GET",
+        path: "/reports/{id}",
+        check: runtime::mock::check::<GetReport>,
+    },
+];
+
 /// Starts a mock server of this API on `127.0.0.1`.
 pub async fn start() -> runtime::mock::MockServer<super::Client> {
     runtime::mock::MockServer::start().await
@@ -14,20 +30,7 @@ pub async fn start() -> runtime::mock::MockServer<super::Client> {
 
 impl runtime::mock::MockApi for super::Client {
     type Builder = super::ClientBuilder;
-    const ROUTES: &'static [runtime::mock::Route] = &[
-        runtime::mock::Route {
-            name: "summarize",
-            method: "GET",
-            path: "/summaries/{a}",
-            check: runtime::mock::check::<Summarize>,
-        },
-        runtime::mock::Route {
-            name: "get_report",
-            method: "GET",
-            path: "/reports/{id}",
-            check: runtime::mock::check::<GetReport>,
-        },
-    ];
+    const ROUTES: &'static [runtime::mock::Route] = ROUTES;
     fn builder(base_url: String) -> super::ClientBuilder {
         super::Client::builder().base_url(base_url)
     }

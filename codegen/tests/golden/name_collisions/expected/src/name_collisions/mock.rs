@@ -6,6 +6,28 @@
 use crate::runtime;
 use super::types;
 
+/// Every operation's route, for the server's dispatch.
+const ROUTES: &[runtime::mock::Route] = &[
+    runtime::mock::Route {
+        name: "list_pets",
+        method: "GET",
+        path: "/pets",
+        check: runtime::mock::check::<ListPets>,
+    },
+    runtime::mock::Route {
+        name: "list_pets_post",
+        method: "POST",
+        path: "/pets",
+        check: runtime::mock::check::<ListPetsPost>,
+    },
+    runtime::mock::Route {
+        name: "list_client_pets",
+        method: "GET",
+        path: "/clients/{client}/pets",
+        check: runtime::mock::check::<ListClientPets>,
+    },
+];
+
 /// Starts a mock server of this API on `127.0.0.1`.
 pub async fn start() -> runtime::mock::MockServer<super::Client> {
     runtime::mock::MockServer::start().await
@@ -13,26 +35,7 @@ pub async fn start() -> runtime::mock::MockServer<super::Client> {
 
 impl runtime::mock::MockApi for super::Client {
     type Builder = super::ClientBuilder;
-    const ROUTES: &'static [runtime::mock::Route] = &[
-        runtime::mock::Route {
-            name: "list_pets",
-            method: "GET",
-            path: "/pets",
-            check: runtime::mock::check::<ListPets>,
-        },
-        runtime::mock::Route {
-            name: "list_pets_post",
-            method: "POST",
-            path: "/pets",
-            check: runtime::mock::check::<ListPetsPost>,
-        },
-        runtime::mock::Route {
-            name: "list_client_pets",
-            method: "GET",
-            path: "/clients/{client}/pets",
-            check: runtime::mock::check::<ListClientPets>,
-        },
-    ];
+    const ROUTES: &'static [runtime::mock::Route] = ROUTES;
     fn builder(base_url: String) -> super::ClientBuilder {
         super::Client::builder().base_url(base_url)
     }

@@ -6,6 +6,22 @@
 use crate::runtime;
 use super::types;
 
+/// Every operation's route, for the server's dispatch.
+const ROUTES: &[runtime::mock::Route] = &[
+    runtime::mock::Route {
+        name: "list_pets",
+        method: "GET",
+        path: "/pets",
+        check: runtime::mock::check::<ListPets>,
+    },
+    runtime::mock::Route {
+        name: "ping_pet",
+        method: "POST",
+        path: "/pets/{id}/ping",
+        check: runtime::mock::check::<PingPet>,
+    },
+];
+
 /// Starts a mock server of this API on `127.0.0.1`.
 pub async fn start() -> runtime::mock::MockServer<super::Client> {
     runtime::mock::MockServer::start().await
@@ -13,20 +29,7 @@ pub async fn start() -> runtime::mock::MockServer<super::Client> {
 
 impl runtime::mock::MockApi for super::Client {
     type Builder = super::ClientBuilder;
-    const ROUTES: &'static [runtime::mock::Route] = &[
-        runtime::mock::Route {
-            name: "list_pets",
-            method: "GET",
-            path: "/pets",
-            check: runtime::mock::check::<ListPets>,
-        },
-        runtime::mock::Route {
-            name: "ping_pet",
-            method: "POST",
-            path: "/pets/{id}/ping",
-            check: runtime::mock::check::<PingPet>,
-        },
-    ];
+    const ROUTES: &'static [runtime::mock::Route] = ROUTES;
     fn builder(base_url: String) -> super::ClientBuilder {
         super::Client::builder().base_url(base_url)
     }

@@ -6,6 +6,34 @@
 use crate::runtime;
 use super::responses;
 
+/// Every operation's route, for the server's dispatch.
+const ROUTES: &[runtime::mock::Route] = &[
+    runtime::mock::Route {
+        name: "get",
+        method: "GET",
+        path: "/a",
+        check: runtime::mock::check::<Get>,
+    },
+    runtime::mock::Route {
+        name: "get_error",
+        method: "GET",
+        path: "/b",
+        check: runtime::mock::check::<GetError>,
+    },
+    runtime::mock::Route {
+        name: "error",
+        method: "GET",
+        path: "/c",
+        check: runtime::mock::check::<Error2>,
+    },
+    runtime::mock::Route {
+        name: "builder_get",
+        method: "GET",
+        path: "/d",
+        check: runtime::mock::check::<BuilderGet>,
+    },
+];
+
 /// Starts a mock server of this API on `127.0.0.1`.
 pub async fn start() -> runtime::mock::MockServer<super::Client> {
     runtime::mock::MockServer::start().await
@@ -13,32 +41,7 @@ pub async fn start() -> runtime::mock::MockServer<super::Client> {
 
 impl runtime::mock::MockApi for super::Client {
     type Builder = super::ClientBuilder;
-    const ROUTES: &'static [runtime::mock::Route] = &[
-        runtime::mock::Route {
-            name: "get",
-            method: "GET",
-            path: "/a",
-            check: runtime::mock::check::<Get>,
-        },
-        runtime::mock::Route {
-            name: "get_error",
-            method: "GET",
-            path: "/b",
-            check: runtime::mock::check::<GetError>,
-        },
-        runtime::mock::Route {
-            name: "error",
-            method: "GET",
-            path: "/c",
-            check: runtime::mock::check::<Error2>,
-        },
-        runtime::mock::Route {
-            name: "builder_get",
-            method: "GET",
-            path: "/d",
-            check: runtime::mock::check::<BuilderGet>,
-        },
-    ];
+    const ROUTES: &'static [runtime::mock::Route] = ROUTES;
     fn builder(base_url: String) -> super::ClientBuilder {
         super::Client::builder().base_url(base_url).timeout_2("mock-api-key")
     }

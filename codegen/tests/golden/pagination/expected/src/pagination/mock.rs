@@ -6,6 +6,52 @@
 use crate::runtime;
 use super::types;
 
+/// Every operation's route, for the server's dispatch.
+const ROUTES: &[runtime::mock::Route] = &[
+    runtime::mock::Route {
+        name: "list_agents",
+        method: "GET",
+        path: "/agents",
+        check: runtime::mock::check::<ListAgents>,
+    },
+    runtime::mock::Route {
+        name: "project_list",
+        method: "GET",
+        path: "/projects",
+        check: runtime::mock::check::<ProjectList>,
+    },
+    runtime::mock::Route {
+        name: "list_charges",
+        method: "GET",
+        path: "/charges",
+        check: runtime::mock::check::<ListCharges>,
+    },
+    runtime::mock::Route {
+        name: "list_files",
+        method: "GET",
+        path: "/files",
+        check: runtime::mock::check::<ListFiles>,
+    },
+    runtime::mock::Route {
+        name: "list_messages",
+        method: "GET",
+        path: "/messages",
+        check: runtime::mock::check::<ListMessages>,
+    },
+    runtime::mock::Route {
+        name: "list_events",
+        method: "GET",
+        path: "/events",
+        check: runtime::mock::check::<ListEvents>,
+    },
+    runtime::mock::Route {
+        name: "list_records",
+        method: "GET",
+        path: "/records",
+        check: runtime::mock::check::<ListRecords>,
+    },
+];
+
 /// Starts a mock server of this API on `127.0.0.1`.
 pub async fn start() -> runtime::mock::MockServer<super::Client> {
     runtime::mock::MockServer::start().await
@@ -13,50 +59,7 @@ pub async fn start() -> runtime::mock::MockServer<super::Client> {
 
 impl runtime::mock::MockApi for super::Client {
     type Builder = super::ClientBuilder;
-    const ROUTES: &'static [runtime::mock::Route] = &[
-        runtime::mock::Route {
-            name: "list_agents",
-            method: "GET",
-            path: "/agents",
-            check: runtime::mock::check::<ListAgents>,
-        },
-        runtime::mock::Route {
-            name: "project_list",
-            method: "GET",
-            path: "/projects",
-            check: runtime::mock::check::<ProjectList>,
-        },
-        runtime::mock::Route {
-            name: "list_charges",
-            method: "GET",
-            path: "/charges",
-            check: runtime::mock::check::<ListCharges>,
-        },
-        runtime::mock::Route {
-            name: "list_files",
-            method: "GET",
-            path: "/files",
-            check: runtime::mock::check::<ListFiles>,
-        },
-        runtime::mock::Route {
-            name: "list_messages",
-            method: "GET",
-            path: "/messages",
-            check: runtime::mock::check::<ListMessages>,
-        },
-        runtime::mock::Route {
-            name: "list_events",
-            method: "GET",
-            path: "/events",
-            check: runtime::mock::check::<ListEvents>,
-        },
-        runtime::mock::Route {
-            name: "list_records",
-            method: "GET",
-            path: "/records",
-            check: runtime::mock::check::<ListRecords>,
-        },
-    ];
+    const ROUTES: &'static [runtime::mock::Route] = ROUTES;
     fn builder(base_url: String) -> super::ClientBuilder {
         super::Client::builder().base_url(base_url)
     }

@@ -6,6 +6,28 @@
 use crate::runtime;
 use super::types;
 
+/// Every operation's route, for the server's dispatch.
+const ROUTES: &[runtime::mock::Route] = &[
+    runtime::mock::Route {
+        name: "get_invoice",
+        method: "GET",
+        path: "/invoices/{id}",
+        check: runtime::mock::check::<GetInvoice>,
+    },
+    runtime::mock::Route {
+        name: "get_balance",
+        method: "GET",
+        path: "/balance",
+        check: runtime::mock::check::<GetBalance>,
+    },
+    runtime::mock::Route {
+        name: "set_balance",
+        method: "PUT",
+        path: "/balance",
+        check: runtime::mock::check::<SetBalance>,
+    },
+];
+
 /// Starts a mock server of this API on `127.0.0.1`.
 pub async fn start() -> runtime::mock::MockServer<super::Client> {
     runtime::mock::MockServer::start().await
@@ -13,26 +35,7 @@ pub async fn start() -> runtime::mock::MockServer<super::Client> {
 
 impl runtime::mock::MockApi for super::Client {
     type Builder = super::ClientBuilder;
-    const ROUTES: &'static [runtime::mock::Route] = &[
-        runtime::mock::Route {
-            name: "get_invoice",
-            method: "GET",
-            path: "/invoices/{id}",
-            check: runtime::mock::check::<GetInvoice>,
-        },
-        runtime::mock::Route {
-            name: "get_balance",
-            method: "GET",
-            path: "/balance",
-            check: runtime::mock::check::<GetBalance>,
-        },
-        runtime::mock::Route {
-            name: "set_balance",
-            method: "PUT",
-            path: "/balance",
-            check: runtime::mock::check::<SetBalance>,
-        },
-    ];
+    const ROUTES: &'static [runtime::mock::Route] = ROUTES;
     fn builder(base_url: String) -> super::ClientBuilder {
         super::Client::builder().base_url(base_url)
     }

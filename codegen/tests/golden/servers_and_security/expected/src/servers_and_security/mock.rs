@@ -5,6 +5,28 @@
 
 use crate::runtime;
 
+/// Every operation's route, for the server's dispatch.
+const ROUTES: &[runtime::mock::Route] = &[
+    runtime::mock::Route {
+        name: "get_open",
+        method: "GET",
+        path: "/open",
+        check: runtime::mock::check::<GetOpen>,
+    },
+    runtime::mock::Route {
+        name: "do_admin",
+        method: "POST",
+        path: "/admin",
+        check: runtime::mock::check::<DoAdmin>,
+    },
+    runtime::mock::Route {
+        name: "needs_both",
+        method: "GET",
+        path: "/both",
+        check: runtime::mock::check::<NeedsBoth>,
+    },
+];
+
 /// Starts a mock server of this API on `127.0.0.1`.
 pub async fn start() -> runtime::mock::MockServer<super::Client> {
     runtime::mock::MockServer::start().await
@@ -12,26 +34,7 @@ pub async fn start() -> runtime::mock::MockServer<super::Client> {
 
 impl runtime::mock::MockApi for super::Client {
     type Builder = super::ClientBuilder;
-    const ROUTES: &'static [runtime::mock::Route] = &[
-        runtime::mock::Route {
-            name: "get_open",
-            method: "GET",
-            path: "/open",
-            check: runtime::mock::check::<GetOpen>,
-        },
-        runtime::mock::Route {
-            name: "do_admin",
-            method: "POST",
-            path: "/admin",
-            check: runtime::mock::check::<DoAdmin>,
-        },
-        runtime::mock::Route {
-            name: "needs_both",
-            method: "GET",
-            path: "/both",
-            check: runtime::mock::check::<NeedsBoth>,
-        },
-    ];
+    const ROUTES: &'static [runtime::mock::Route] = ROUTES;
     fn builder(base_url: String) -> super::ClientBuilder {
         super::Client::builder()
             .base_url(base_url)

@@ -6,6 +6,22 @@
 use crate::runtime;
 use super::responses;
 
+/// Every operation's route, for the server's dispatch.
+const ROUTES: &[runtime::mock::Route] = &[
+    runtime::mock::Route {
+        name: "list_things",
+        method: "GET",
+        path: "/things",
+        check: runtime::mock::check::<ListThings>,
+    },
+    runtime::mock::Route {
+        name: "get_whole",
+        method: "GET",
+        path: "/whole",
+        check: runtime::mock::check::<GetWhole>,
+    },
+];
+
 /// Starts a mock server of this API on `127.0.0.1`.
 pub async fn start() -> runtime::mock::MockServer<super::Client> {
     runtime::mock::MockServer::start().await
@@ -13,20 +29,7 @@ pub async fn start() -> runtime::mock::MockServer<super::Client> {
 
 impl runtime::mock::MockApi for super::Client {
     type Builder = super::ClientBuilder;
-    const ROUTES: &'static [runtime::mock::Route] = &[
-        runtime::mock::Route {
-            name: "list_things",
-            method: "GET",
-            path: "/things",
-            check: runtime::mock::check::<ListThings>,
-        },
-        runtime::mock::Route {
-            name: "get_whole",
-            method: "GET",
-            path: "/whole",
-            check: runtime::mock::check::<GetWhole>,
-        },
-    ];
+    const ROUTES: &'static [runtime::mock::Route] = ROUTES;
     fn builder(base_url: String) -> super::ClientBuilder {
         super::Client::builder().base_url(base_url)
     }

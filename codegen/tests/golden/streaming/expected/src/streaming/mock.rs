@@ -7,6 +7,40 @@ use crate::runtime;
 use super::types;
 use super::responses;
 
+/// Every operation's route, for the server's dispatch.
+const ROUTES: &[runtime::mock::Route] = &[
+    runtime::mock::Route {
+        name: "create_chat",
+        method: "POST",
+        path: "/chat",
+        check: runtime::mock::check::<CreateChat>,
+    },
+    runtime::mock::Route {
+        name: "create_completion",
+        method: "POST",
+        path: "/completions",
+        check: runtime::mock::check::<CreateCompletion>,
+    },
+    runtime::mock::Route {
+        name: "watch_job",
+        method: "GET",
+        path: "/jobs/{id}/events",
+        check: runtime::mock::check::<WatchJob>,
+    },
+    runtime::mock::Route {
+        name: "tail_logs",
+        method: "GET",
+        path: "/logs",
+        check: runtime::mock::check::<TailLogs>,
+    },
+    runtime::mock::Route {
+        name: "download_file",
+        method: "GET",
+        path: "/files/{id}/content",
+        check: runtime::mock::check::<DownloadFile>,
+    },
+];
+
 /// Starts a mock server of this API on `127.0.0.1`.
 pub async fn start() -> runtime::mock::MockServer<super::Client> {
     runtime::mock::MockServer::start().await
@@ -14,38 +48,7 @@ pub async fn start() -> runtime::mock::MockServer<super::Client> {
 
 impl runtime::mock::MockApi for super::Client {
     type Builder = super::ClientBuilder;
-    const ROUTES: &'static [runtime::mock::Route] = &[
-        runtime::mock::Route {
-            name: "create_chat",
-            method: "POST",
-            path: "/chat",
-            check: runtime::mock::check::<CreateChat>,
-        },
-        runtime::mock::Route {
-            name: "create_completion",
-            method: "POST",
-            path: "/completions",
-            check: runtime::mock::check::<CreateCompletion>,
-        },
-        runtime::mock::Route {
-            name: "watch_job",
-            method: "GET",
-            path: "/jobs/{id}/events",
-            check: runtime::mock::check::<WatchJob>,
-        },
-        runtime::mock::Route {
-            name: "tail_logs",
-            method: "GET",
-            path: "/logs",
-            check: runtime::mock::check::<TailLogs>,
-        },
-        runtime::mock::Route {
-            name: "download_file",
-            method: "GET",
-            path: "/files/{id}/content",
-            check: runtime::mock::check::<DownloadFile>,
-        },
-    ];
+    const ROUTES: &'static [runtime::mock::Route] = ROUTES;
     fn builder(base_url: String) -> super::ClientBuilder {
         super::Client::builder().base_url(base_url)
     }
