@@ -50,6 +50,7 @@ pub fn run_generation(root: &Path) -> Result<()> {
         load().trim()
     );
     let generation = time_generators(&contenders, GENERATION_ROUNDS)?;
+    outln!("Ratios are medians of the per-round ratios.\n");
     outln!("| generator | wall | CPU (user + sys) | peak RSS | ours / this one, wall | ours / this one, CPU |");
     outln!("|---|---|---|---|---|---|");
     for (index, contender) in contenders.iter().enumerate() {
@@ -175,18 +176,19 @@ pub fn run_instructions(root: &Path) -> Result<()> {
         );
     }
     let contenders = contenders(root)?;
+    // One round generates the crates; its timings are not used.
     time_generators(&contenders, 1)?;
     let target = prepare_checks(&contenders)?;
-    // cargo runs the wrapper for every rustc it starts: with the dependencies built, the crate
-    // checked and cargo's own version query. Each process writes its own count; the crate's is
-    // the largest.
+    // cargo runs the wrapper for every rustc it starts (its version query too); only the one
+    // that checks the crate named in `COUNT_CRATE` runs under valgrind, which follows the
+    // rustup proxy into the real rustc.
     let counts = target.join("instruction-counts");
     let wrapper = target.join("count-instructions.sh");
     std::fs::write(
         &wrapper,
-        "#!/bin/sh\nexec valgrind -q --tool=cachegrind --cache-sim=no --cachegrind-out-file=\"$COUNT_TO/%p\" --log-file=\"$COUNT_TO/%p.log\" \"$@\"\n",
+        "#!/bin/sh\ncase \" $* \" in\n  *\" --crate-name $COUNT_CRATE \"*)\n    exec valgrind -q --tool=cachegrind --cache-sim=no --trace-children=yes \\\n      --cachegrind-out-file=\"$COUNT_TO/count\" --log-file=\"$COUNT_TO/valgrind.log\" \"$@\" ;;\nesac\nexec \"$@\"\n",
     )?;
-    std::fs::set_permissions(&wrapper, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+    make_executable(&wrapper)?;
     outln!("\nOxide (`{SPEC}`): instructions rustc runs for `cargo check` of each crate alone (cachegrind):\n");
     outln!("| crate | instructions | ours / this one |");
     outln!("|---|---|---|");
@@ -199,21 +201,36 @@ pub fn run_instructions(root: &Path) -> Result<()> {
             .env("CARGO_TARGET_DIR", &target)
             .env("RUSTC_WRAPPER", &wrapper)
             .env("COUNT_TO", &counts)
+            .env("COUNT_CRATE", contender.package.replace('-', "_"))
             .status()
             .context("running cargo check under valgrind")?;
         if !status.success() {
             bail!("cargo check of {} under valgrind failed ({status})", contender.folder.display());
         }
-        let mut most = 0u64;
-        for entry in std::fs::read_dir(&counts)? {
-            let text = std::fs::read_to_string(entry?.path())?;
-            let summary = text.lines().find_map(|line| line.strip_prefix("summary: ")?.trim().parse::<u64>().ok());
-            most = most.max(summary.unwrap_or(0));
-        }
-        let ours = *ours.get_or_insert(most);
-        outln!("| {} | {:.2} G | {:.3} |", contender.label, most as f64 / 1e9, ours as f64 / most as f64);
+        let text = std::fs::read_to_string(counts.join("count")).unwrap_or_default();
+        let count = text.lines().find_map(|line| line.strip_prefix("summary: ")?.trim().parse::<u64>().ok());
+        let Some(count) = count.filter(|&count| count > 0) else {
+            bail!(
+                "no instruction count for {}: rustc did not run under valgrind (see {})",
+                contender.package,
+                counts.join("valgrind.log").display()
+            );
+        };
+        let ours = *ours.get_or_insert(count);
+        outln!("| {} | {:.2} G | {:.3} |", contender.label, count as f64 / 1e9, ours as f64 / count as f64);
     }
     Ok(())
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    Ok(std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))?)
+}
+
+#[cfg(not(unix))]
+fn make_executable(_: &Path) -> Result<()> {
+    bail!("`--instructions` runs rustc through a shell script under valgrind: it needs a Unix machine")
 }
 
 /// `cargo check` of each generated crate, interleaved, and the table of both measurements.

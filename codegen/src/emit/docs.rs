@@ -56,7 +56,7 @@ fn lines_to_attrs(text: &str, inner: bool) -> TokenStream {
 /// character by character (and `quote` escaped it so first); a raw literal's value is its text.
 /// The two print the same comment. A line with a carriage return (which a raw literal may not
 /// hold) is quoted.
-pub fn doc_literal(line: &str) -> proc_macro2::Literal {
+fn doc_literal(line: &str) -> proc_macro2::Literal {
     if line.contains('\r') {
         return proc_macro2::Literal::string(line);
     }
@@ -553,16 +553,38 @@ mod tests {
 
     #[test]
     fn doc_lines_are_raw_literals_holding_the_line_as_it_is() {
-        for line in
-            [" plain", " a \"quote\" and \\ a backslash", " \"# closes a raw string", " \"## twice", "", " tab\there"]
-        {
-            let literal = doc_literal(line).to_string();
-            assert!(literal.starts_with('r'), "{literal} is raw");
-            assert_eq!(syn::parse_str::<syn::LitStr>(&literal).unwrap().value(), line);
+        let value =
+            |literal: &proc_macro2::Literal| syn::parse_str::<syn::LitStr>(&literal.to_string()).unwrap().value();
+        for line in [
+            " plain",
+            " a \"quote\" and \\ a backslash",
+            " \"# closes a raw string",
+            " \"## twice",
+            "",
+            " tab\there",
+            " ends in \"",
+        ] {
+            let literal = doc_literal(line);
+            assert!(literal.to_string().starts_with('r'), "{literal} is raw");
+            assert_eq!(value(&literal), line);
         }
-        let carriage_return = doc_literal(" a\rb").to_string();
-        assert!(carriage_return.starts_with('"'), "a raw literal cannot hold a carriage return: {carriage_return}");
-        assert_eq!(syn::parse_str::<syn::LitStr>(&carriage_return).unwrap().value(), " a\rb");
+        // A raw literal holds no carriage return, nor more than 255 `#` after a quote.
+        for line in [" a\rb".to_string(), format!(" \"{}", "#".repeat(255))] {
+            let literal = doc_literal(&line);
+            assert!(literal.to_string().starts_with('"'), "quoted: {literal}");
+            assert_eq!(value(&literal), line);
+        }
+    }
+
+    #[test]
+    fn a_raw_doc_literal_prints_the_comment_a_quoted_one_prints() {
+        let print =
+            |attr: proc_macro2::TokenStream| prettyplease::unparse(&syn::parse2(quote!(#attr pub struct S;)).unwrap());
+        for line in [" plain", " a \"quote\" \\ and `code`", " \"# hash", ""] {
+            let raw = doc_literal(line);
+            let quoted = proc_macro2::Literal::string(line);
+            assert_eq!(print(quote!(#[doc = #raw])), print(quote!(#[doc = #quoted])));
+        }
     }
 
     #[test]

@@ -184,13 +184,18 @@ fn normal(path: &Path) -> PathBuf {
     out
 }
 
+/// The object's `$ref`, when it is to another document.
+fn external_ref(map: &serde_json::Map<String, Value>) -> Option<&String> {
+    match map.get("$ref") {
+        Some(Value::String(reference)) if !reference.starts_with('#') => Some(reference),
+        _ => None,
+    }
+}
+
 /// Whether any `$ref` in `value` is to another document.
 fn has_external_ref(value: &Value) -> bool {
     match value {
-        Value::Object(map) => {
-            matches!(map.get("$ref"), Some(Value::String(reference)) if !reference.starts_with('#'))
-                || map.values().any(has_external_ref)
-        }
+        Value::Object(map) => external_ref(map).is_some() || map.values().any(has_external_ref),
         Value::Array(items) => items.iter().any(has_external_ref),
         _ => false,
     }
@@ -200,9 +205,7 @@ fn has_external_ref(value: &Value) -> bool {
 fn collect_refs(value: &Value, at: &mut String, found: &mut Vec<(String, String)>) {
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get("$ref")
-                && !reference.starts_with('#')
-            {
+            if let Some(reference) = external_ref(map) {
                 found.push((at.clone(), reference.clone()));
                 return;
             }

@@ -56,7 +56,7 @@ fn walk_schema(schema: &mut Value, path: &mut Vec<Cow<'_, str>>, visit: &mut Vis
             if let Some(child) = map.get_mut(*key) {
                 // `additionalProperties: false` is valid 3.0 and means something; it is no schema.
                 if !(child.is_boolean() && *key == "additionalProperties") {
-                    path.push(Cow::Borrowed(key));
+                    path.push(Cow::Borrowed(*key));
                     walk_schema(child, path, visit);
                     path.pop();
                 }

@@ -12,10 +12,10 @@
 //! and `with_required`, which the struct's `new` (in the `types` module, where callers read it)
 //! calls with the required fields as stored. A field's absence rule picks an inner rule of the
 //! macro: a required field's missing key is a `match` that returns the error, and an optional
-//! nullable slot is the field itself, as the code written out had them; the rules that report
-//! what they tolerate are [`absent`]'s functions (inlined). Measured in instructions on Oxide's
-//! `cargo check`, a generic function per rule for every field (and a `const` block for the
-//! written name) cost 3.6% more.
+//! nullable slot is the field itself, as the code written out had them; `empty` and `none` (which
+//! report what they tolerate) and `no_value` are [`absent`]'s functions (inlined). Measured in
+//! instructions on Oxide's `cargo check`, a generic function per rule for every field (and a
+//! `const` block for the written name) cost 3.7% more.
 //!
 //! ```text
 //! struct_codec! {
@@ -88,8 +88,7 @@ macro_rules! struct_codec {
                 }
             }
 
-            // Fields in order, so the first missing one is named, as serde's derive does; a
-            // `match` rather than a `?` (measured: about 6% of a large crate's `cargo check`).
+            // Fields in order, so the first missing one is named, as serde's derive does.
             #[inline]
             fn finish<E: ::serde::de::Error>(
                 slots: $slots,
@@ -152,18 +151,20 @@ macro_rules! struct_codec {
         }
     };
 
-    // A field's value from its slot, by its absence rule.
-    (@take refused, $slot:expr, $wire:literal) => {
-        match $slot {
+    // A field's value from its slot (`$taken`, moved out of the slots), by its absence rule. A
+    // missing required key returns from `finish` with a `match` rather than a `?` (measured:
+    // about 6% of a large crate's `cargo check`).
+    (@take refused, $taken:expr, $wire:literal) => {
+        match $taken {
             Some(value) => value,
             None => return Err(E::missing_field($wire)),
         }
     };
-    (@take kept, $slot:expr, $wire:literal) => {
-        $slot
+    (@take kept, $taken:expr, $wire:literal) => {
+        $taken
     };
-    (@take $rule:ident, $slot:expr, $wire:literal) => {
-        $crate::runtime::absent::$rule($slot, $wire, Self::ORIGIN)
+    (@take $rule:ident, $taken:expr, $wire:literal) => {
+        $crate::runtime::absent::$rule($taken, $wire, Self::ORIGIN)
     };
 
     // `Serialize` and `Deserialize` through the runtime; a tagged union's member is written
@@ -186,9 +187,9 @@ macro_rules! struct_codec {
     };
 }
 
-/// What an absent key means for the rules that tolerate it, one function each (the codec
-/// table's `refused` and `kept` are the macro's own). Each is inlined into the `finish` it is
-/// named in.
+/// What an absent key means for the codec table's `empty`, `none` and `no_value` rules, one
+/// function each (`refused` and `kept` are the macro's own). Each is inlined into the `finish` it
+/// is named in.
 pub mod absent {
     use super::super::tolerated;
 
