@@ -73,7 +73,8 @@ fn doc_literal(line: &str) -> proc_macro2::Literal {
 /// Makes markdown safe for rustdoc and clippy; see the module docs.
 pub fn sanitize(text: &str) -> String {
     let mut layout = Layout::default();
-    for line in text.replace("\r\n", "\n").lines() {
+    // A lone carriage return ends a line too (old Mac text); left in, rustc refuses the comment.
+    for line in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
         layout.line(&expand_tabs(line));
     }
     layout.finish()
@@ -678,6 +679,11 @@ mod tests {
         assert_eq!(sanitize("````md\n```\n````"), "````md\n```\n````");
         assert_eq!(sanitize("```no_run\nx\n```"), "```text\nx\n```");
         assert_eq!(sanitize("```x``` is code"), "```x``` is code");
+    }
+
+    #[test]
+    fn carriage_returns_end_lines() {
+        assert_eq!(sanitize("one\r\ntwo\rthree"), "one\ntwo\nthree");
     }
 
     #[test]
