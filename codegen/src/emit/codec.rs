@@ -6,7 +6,7 @@
 use quote::quote;
 
 use super::docs::{inner_doc_attrs, sanitize};
-use super::tokens::{RUNTIME, TYPES, ident};
+use super::tokens::{RUNTIME, TYPES, ident, text_literal};
 use super::types::string_enum_codec;
 use super::{Imports, Item, Items, RustFile, structs, unions};
 use crate::model::{Api, Operation, ResponseCase, TypeDef, TypeKind};
@@ -66,7 +66,7 @@ enum Coded<'a> {
 /// Data laid out by this function rather than by prettyplease, as the struct tables are: the
 /// declared responses on one line when it fits prettyplease's width, otherwise one per line.
 fn descriptor(op: &Operation) -> Item {
-    let literal = structs::text_literal;
+    let literal = text_literal;
     let operation_id = op.operation_id.as_deref().unwrap_or(op.name.as_str());
     let mut cases: Vec<&ResponseCase> = op.success.iter().chain(&op.errors).collect();
     cases.sort_by_key(|case| case.status);
@@ -91,7 +91,7 @@ fn descriptor(op: &Operation) -> Item {
     };
     Item::Text(format!(
         "#[cfg(feature = \"client\")]\nimpl super::requests::{}<'_> {{\n    pub(super) const OPERATION: crate::runtime::Operation = crate::runtime::Operation {{\n        id: {},\n        route: {},\n        pointer: {},\n{responses}\n    }};\n}}\n",
-        op.request_type,
+        ident(&op.request_type),
         literal(operation_id),
         literal(&op.path.text),
         literal(&op.origin),

@@ -8,7 +8,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs::inner_doc_attrs;
-use super::tokens::{Imports, Paths, RESPONSES, RUNTIME, TYPES, ident};
+use super::tokens::{Imports, Paths, RESPONSES, RUNTIME, TYPES, ident, text_literal};
 use super::{Item, Items, RustFile};
 use crate::model::{
     Api, BodyEncoding, EventStream, Operation, ParamLocation, QueryStyle, ResponseBody, ResponseCase, SchemeKind,
@@ -64,7 +64,7 @@ enum Part<'a> {
 /// prettyplease gives it (one field per line; a route never fits on one), as the codec tables
 /// are, without a trip through syn.
 fn routes(api: &Api) -> Item {
-    let literal = super::structs::text_literal;
+    let literal = text_literal;
     let mut text = String::from(
         "/// Every operation's route, for the server's dispatch.\nconst ROUTES: &[runtime::mock::Route] = &[\n",
     );
@@ -75,7 +75,7 @@ fn routes(api: &Api) -> Item {
             literal(op.name.as_str()),
             literal(op.method.as_str()),
             literal(&op.path.text),
-            op.request_type,
+            ident(&op.request_type),
         );
     }
     text.push_str("];\n\n");

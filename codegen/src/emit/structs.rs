@@ -14,11 +14,10 @@
 
 use std::fmt::Write;
 
-use proc_macro2::Literal;
 use quote::quote;
 
 use super::Item;
-use super::tokens::{Paths, TYPES, ident, type_text};
+use super::tokens::{Paths, TYPES, ident, text_literal, type_text};
 use super::types::{field_type, required_bindings};
 use crate::model::{Api, Field, Presence, StructTag, Tolerated, TypeDef, Undeclared, WhenAbsent};
 
@@ -106,9 +105,4 @@ fn absent_rule(api: &Api, field: &Field) -> &'static str {
         WhenAbsent::NoValue if field.presence == Presence::Optional => "no_value",
         WhenAbsent::NoValue => "kept",
     }
-}
-
-/// A string as a Rust literal, escaped.
-pub(super) fn text_literal(text: &str) -> String {
-    Literal::string(text).to_string()
 }

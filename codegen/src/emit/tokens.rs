@@ -37,6 +37,11 @@ pub fn binding_names(names: &[&model::ident::Ident]) -> Vec<Ident> {
         .collect()
 }
 
+/// A string as a Rust literal, escaped, for code laid out by an emitter (see [`type_text`]).
+pub fn text_literal(text: &str) -> String {
+    proc_macro2::Literal::string(text).to_string()
+}
+
 /// Type tokens as a person writes them (`Option<Vec<types::Pet>>`, `&'static str`), for code
 /// laid out by an emitter rather than the format stage (see `structs`): the tokens [`Paths`]
 /// prints, so std items keep the absolute paths a module without their imports needs (where
