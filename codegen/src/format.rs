@@ -1,7 +1,7 @@
 //! Stage 4: token streams printed as formatted Rust (syn + prettyplease, in process), and every
 //! file given its preamble.
 
-use crate::emit::{EmittedFile, FileContent, Item, RustFile};
+use crate::emit::{EmittedFile, FileContent, Item, Laid, Piece, RustFile};
 use crate::error::{Error, Result};
 
 /// One finished file: its path relative to the crate root, and its exact bytes.
@@ -85,9 +85,35 @@ fn print_items_of(file: &mut RustFile<'_>, positions: std::ops::Range<usize>) ->
         match item {
             Item::Tokens(tokens) => print_items(tokens, &mut body)?,
             Item::Text(text) => body.push_str(&text),
+            Item::Laid(laid) => print_laid(laid, &mut body)?,
         }
     }
     Ok(body)
+}
+
+/// A laid item as it is when prettyplease would keep its lines; otherwise its text parsed and
+/// printed by prettyplease, as tokens are.
+fn print_laid(laid: Laid, printed: &mut String) -> syn::Result<()> {
+    if !laid.fits() {
+        return print_items(laid.source().parse()?, printed);
+    }
+    for piece in laid.pieces {
+        match piece {
+            Piece::Text(text) => printed.push_str(&text),
+            Piece::Members(members) => print_members(members, printed)?,
+        }
+    }
+    Ok(())
+}
+
+/// The members of an `impl` block, one level in, as prettyplease prints them inside it.
+fn print_members(members: proc_macro2::TokenStream, printed: &mut String) -> syn::Result<()> {
+    let block: syn::Item = syn::parse2(quote::quote!(impl Members { #members }))?;
+    let text = prettyplease::unparse(&syn::File { shebang: None, attrs: Vec::new(), items: vec![block] });
+    // Between the block's first line and its closing brace.
+    let inside = text.split_once('\n').map_or("", |(_, rest)| rest);
+    printed.push_str(inside.strip_suffix("}\n").unwrap_or(inside));
+    Ok(())
 }
 
 /// The whole file: the preamble, the head and the imports (known once every item is noted), then
@@ -171,7 +197,52 @@ fn separate_lines(lines: &[&str], out: &mut String) {
 
 #[cfg(test)]
 mod tests {
-    use super::separate_items;
+    use super::{Item, print_items, print_laid, separate_items};
+    use crate::emit::{self, CrateConfig, FileContent};
+
+    /// Every laid item of the workspace's specs and the golden fixtures' that fits the margin
+    /// reads exactly as prettyplease prints its text: the layout rules the emitters follow are
+    /// prettyplease's, and an item they get wrong would read differently from one printed from
+    /// tokens. Items that do not fit are printed by prettyplease anyway.
+    #[test]
+    fn laid_items_read_as_prettyplease_prints_them() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut specs: Vec<std::path::PathBuf> =
+            ["blaxel-controlplane.yaml", "devin-v3.yaml"].iter().map(|name| root.join("../specs").join(name)).collect();
+        for fixture in std::fs::read_dir(root.join("tests/golden")).unwrap() {
+            let fixture = fixture.unwrap().path();
+            specs.extend(["spec.yaml", "spec.json"].iter().map(|name| fixture.join(name)).filter(|path| path.exists()));
+        }
+        let (mut checked, mut wide) = (0, 0);
+        for path in &specs {
+            let shown = path.display().to_string();
+            let Ok(spec) = crate::SpecInput::read(path, &shown) else { continue };
+            let Ok(apis) = crate::build_apis(&[spec]) else { continue };
+            let config =
+                CrateConfig { package: "laid".into(), version: "0.1.0".into(), description: None, standalone: false };
+            for file in emit::plan_crate(&config, &apis) {
+                let FileContent::Rust(rust) = file.emit().content else { continue };
+                for item in rust.items.emit(0..rust.items.len()) {
+                    let Item::Laid(laid) = item else { continue };
+                    if !laid.fits() {
+                        wide += 1;
+                        continue;
+                    }
+                    let mut expected = String::new();
+                    print_items(laid.source().parse().unwrap(), &mut expected).unwrap();
+                    let mut laid_out = String::new();
+                    print_laid(laid, &mut laid_out).unwrap();
+                    assert_eq!(
+                        laid_out, expected,
+                        "{shown}, {}: a laid item reads differently from prettyplease's",
+                        file.path
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 300 && wide > 0, "{checked} laid items checked, {wide} too wide");
+    }
 
     #[test]
     fn items_get_one_blank_line_between_them() {

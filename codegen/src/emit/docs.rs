@@ -25,9 +25,14 @@ use crate::model::{Api, ResponseBody, TypeRef};
 
 /// `#[doc]` attributes, one per line, for the given paragraphs (empty ones are skipped).
 pub fn doc_attrs<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {
+    lines_to_attrs(&doc_text(paragraphs), false)
+}
+
+/// The docs [`doc_attrs`] writes, as text: the paragraphs (empty ones skipped), sanitized.
+pub fn doc_text<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> String {
     let text =
         paragraphs.into_iter().flatten().map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("\n\n");
-    lines_to_attrs(&sanitize(&text), false)
+    sanitize(&text)
 }
 
 /// `#![doc]` attributes, for module docs written by the generator (spec prose in them must

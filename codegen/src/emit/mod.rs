@@ -11,6 +11,7 @@ mod credentials;
 mod docs;
 mod examples;
 mod krate;
+mod layout;
 mod mocks;
 mod operations;
 mod pagination;
@@ -28,6 +29,7 @@ use proc_macro2::TokenStream;
 use crate::model::Api;
 
 pub use krate::{CrateConfig, crate_features, depends_on};
+pub use layout::{Laid, Piece};
 pub use tokens::Imports;
 
 /// One file of the generated crate, relative to the crate root, with `/` separators.
@@ -62,12 +64,13 @@ impl<'a> RustFile<'a> {
     }
 }
 
-/// One item of a Rust file: tokens, which the format stage parses and prints, or text an emitter
+/// One item of a Rust file: tokens, which the format stage parses and prints; text an emitter
 /// laid out itself (a macro's table, which prettyplease would print as one run of tokens),
-/// written as it is.
+/// written as it is; or an item laid out as prettyplease prints it (see [`layout`]).
 pub enum Item {
     Tokens(TokenStream),
     Text(String),
+    Laid(Laid),
 }
 
 impl From<TokenStream> for Item {

@@ -62,6 +62,11 @@ pub fn type_text(tokens: &TokenStream) -> String {
                 }
                 TokenTree::Literal(literal) => out.push_str(&literal.to_string()),
                 TokenTree::Punct(punct) => {
+                    // A path from the root after a keyword: `impl ::core::convert::Into<..>`.
+                    let keyword = out.rsplit(|c: char| !(c.is_alphanumeric() || c == '_')).next();
+                    if punct.as_char() == ':' && matches!(keyword, Some("impl" | "dyn" | "mut")) {
+                        out.push(' ');
+                    }
                     out.push(punct.as_char());
                     if matches!(punct.as_char(), ',' | ';') {
                         out.push(' ');
@@ -120,8 +125,9 @@ pub const SCHEME: Imported = Imported("scheme");
 /// The end-to-end calls' function that decodes a sample value.
 pub const SAMPLE: Imported = Imported("sample");
 
-impl ToTokens for Imported {
-    fn to_tokens(&self, tokens: &mut TokenStream) {
+impl Imported {
+    /// The name, for code laid out as text: spelled, so recorded as in tokens.
+    pub fn spelled(self) -> &'static str {
         SPELLED.with(|spelled| {
             if let Some(names) = spelled.borrow_mut().last_mut()
                 && !names.contains(&self.0)
@@ -129,7 +135,13 @@ impl ToTokens for Imported {
                 names.push(self.0);
             }
         });
-        Ident::new(self.0, Span::call_site()).to_tokens(tokens);
+        self.0
+    }
+}
+
+impl ToTokens for Imported {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        Ident::new(self.spelled(), Span::call_site()).to_tokens(tokens);
     }
 }
 

@@ -3,9 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc_attrs, inner_doc_attrs, sanitize};
-use super::tokens::{Paths, RUNTIME, TYPES, binding_names, ident};
-use super::{Imports, Items, RustFile, unions};
+use super::docs::{doc_attrs, doc_text, inner_doc_attrs, sanitize};
+use super::layout::Writer;
+use super::tokens::{Paths, RUNTIME, TYPES, binding_names, ident, type_text};
+use super::{Imports, Item, Items, RustFile, unions};
 use crate::model::{Api, EnumValue, Field, Presence, TypeDef, TypeKind, Undeclared};
 
 pub fn types_module(api: &Api) -> RustFile<'_> {
@@ -26,47 +27,68 @@ pub fn types_module(api: &Api) -> RustFile<'_> {
     }
 }
 
-fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
-    let docs = doc_attrs([def.docs.as_deref()]);
+fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> Item {
     let name = ident(&def.name);
-    let derives = derive_list(def);
     match &def.kind {
-        TypeKind::Struct { fields, undeclared, .. } => {
-            // A struct whose every field may be omitted is handy to start from `Default`.
-            let default = if fields.iter().all(|f| !f.presence.is_required()) { quote!(, Default) } else { quote!() };
-            // Every struct has one: requests are built by callers, responses and events by their tests.
-            let constructor = constructor(api, paths, &name, fields, def.required_type.as_ref(), &derives);
-            let extras = undeclared_field(undeclared);
-            let fields = fields.iter().map(|f| field(api, paths, f));
-            // Non-exhaustive: a property added to the spec later is a field added to the type,
-            // which must not break callers; they build values with `new` and setters instead.
-            quote! {
-                #docs
-                #[derive(Debug, Clone, PartialEq #derives #default)]
-                #[non_exhaustive]
-                pub struct #name {
-                    #(#fields)*
-                    #extras
+        TypeKind::Struct { fields, undeclared, .. } => struct_item(api, paths, def, fields, undeclared),
+        kind => {
+            let docs = doc_attrs([def.docs.as_deref()]);
+            let derives = derive_list(def);
+            Item::Tokens(match kind {
+                TypeKind::StringEnum { values } => string_enum(paths, docs, &derives, &name, values),
+                TypeKind::Untagged { variants, unmatched } => {
+                    unions::untagged_enum(api, paths, docs, &derives, &name, variants, *unmatched)
                 }
-
-                #constructor
-            }
-        }
-        TypeKind::StringEnum { values } => string_enum(paths, docs, &derives, &name, values),
-        TypeKind::Untagged { variants, unmatched } => {
-            unions::untagged_enum(api, paths, docs, &derives, &name, variants, *unmatched)
-        }
-        TypeKind::Tagged { property, variants } => {
-            unions::tagged_enum(api, paths, docs, &derives, &name, property, variants)
-        }
-        TypeKind::Alias(ty) => {
-            let ty = paths.type_of(api, ty);
-            quote! {
-                #docs
-                pub type #name = #ty;
-            }
+                TypeKind::Tagged { property, variants } => {
+                    unions::tagged_enum(api, paths, docs, &derives, &name, property, variants)
+                }
+                TypeKind::Alias(ty) => {
+                    let ty = paths.type_of(api, ty);
+                    quote! {
+                        #docs
+                        pub type #name = #ty;
+                    }
+                }
+                TypeKind::Struct { .. } => unreachable!("structs are laid out above"),
+            })
         }
     }
+}
+
+/// A struct, laid out as text (see [`super::layout`]): its docs, derives, fields, then its
+/// constructor.
+fn struct_item(api: &Api, paths: Paths, def: &TypeDef, fields: &[Field], undeclared: &Undeclared) -> Item {
+    let name = ident(&def.name).to_string();
+    let derives: String = def.derives.iter().map(|derive| format!(", {}", derive.as_str())).collect();
+    // A struct whose every field may be omitted is handy to start from `Default`.
+    let default = if fields.iter().all(|f| !f.presence.is_required()) { ", Default" } else { "" };
+    let mut out = Writer::new();
+    out.docs(&doc_text([def.docs.as_deref()]));
+    out.line(&format!("#[derive(Debug, Clone, PartialEq{derives}{default})]"));
+    // Non-exhaustive: a property added to the spec later is a field added to the type,
+    // which must not break callers; they build values with `new` and setters instead.
+    out.line("#[non_exhaustive]");
+    let extras = match undeclared {
+        Undeclared::Kept(extras) => Some(ident(extras).to_string()),
+        _ => None,
+    };
+    if fields.is_empty() && extras.is_none() {
+        out.line(&format!("pub struct {name} {{}}"));
+    } else {
+        out.open(&format!("pub struct {name} {{"));
+        for field in fields {
+            out.docs(&doc_text([field.docs.as_deref()]));
+            out.line(&format!("pub {}: {},", ident(&field.name), type_text(&field_type(api, paths, field))));
+        }
+        if let Some(extras) = extras {
+            out.docs("Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).");
+            out.line(&format!("pub {extras}: crate::runtime::Extras,"));
+        }
+        out.close("}");
+    }
+    // Every struct has one: requests are built by callers, responses and events by their tests.
+    constructor(api, paths, &mut out, &name, fields, def.required_type.as_ref(), &derives);
+    out.finish()
 }
 
 /// `new` with the required fields (the optional ones left out), and a setter per optional field.
@@ -77,66 +99,48 @@ fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
 fn constructor(
     api: &Api,
     paths: Paths,
-    name: &proc_macro2::Ident,
+    out: &mut Writer,
+    name: &str,
     fields: &[Field],
     required_type: Option<&crate::model::ident::Ident>,
-    derives: &TokenStream,
-) -> TokenStream {
-    let required: Vec<&Field> = fields.iter().filter(|f| f.presence.is_required()).collect();
-    let (args, stored): (Vec<TokenStream>, Vec<TokenStream>) = match required_type {
+    derives: &str,
+) {
+    let (args, stored): (Vec<String>, Vec<String>) = match required_type {
         Some(group) => {
             let group = ident(group);
-            (vec![quote!(required: #group)], vec![quote!(required)])
+            out.docs(&format!("The required fields of [`{name}`], for [`{name}::new`]."));
+            out.line(&format!("#[derive(Debug, Clone, PartialEq{derives})]"));
+            out.open(&format!("pub struct {group} {{"));
+            for field in fields.iter().filter(|f| f.presence.is_required()) {
+                out.docs(&doc_text([field.docs.as_deref()]));
+                out.line(&format!("pub {}: {},", ident(&field.name), type_text(&field_type(api, paths, field))));
+            }
+            out.close("}");
+            (vec![format!("required: {group}")], vec!["required".to_string()])
         }
         None => required_bindings(fields)
             .map(|(field, binding)| {
                 let (ty, value) = field_input(api, paths, field, &binding);
-                (quote!(#binding: #ty), value)
+                (format!("{binding}: {}", type_text(&ty)), type_text(&value))
             })
             .unzip(),
     };
-    let required_struct = required_type.map(|group| {
-        let group = ident(group);
-        let grouped = required.iter().map(|field| {
-            let (field_name, ty) = (ident(&field.name), field_type(api, paths, field));
-            let docs = doc_attrs([field.docs.as_deref()]);
-            quote!(#docs pub #field_name: #ty,)
-        });
-        let doc = format!(" The required fields of [`{name}`], for [`{name}::new`].");
-        quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq #derives)]
-            pub struct #group {
-                #(#grouped)*
-            }
-        }
-    });
-    let setters = fields.iter().filter(|f| !f.presence.is_required()).map(|field| {
-        let field_name = ident(&field.name);
-        let setter = ident(&field.setter);
-        let value = quote::format_ident!("value");
+    out.open(&format!("impl {name} {{"));
+    out.docs("A value with the required fields given and the optional ones unset.");
+    out.list("pub fn new(", &args, ") -> Self {");
+    out.list("Self::with_required(", &stored, ")");
+    out.close("}");
+    let value = quote::format_ident!("value");
+    for field in fields.iter().filter(|f| !f.presence.is_required()) {
         let (ty, stored) = field_input(api, paths, field, &value);
-        let doc = format!(" Sets [`{0}`](Self::{0}).", field.name);
-        quote! {
-            #[doc = #doc]
-            pub fn #setter(mut self, value: #ty) -> Self {
-                self.#field_name = Some(#stored);
-                self
-            }
-        }
-    });
-    quote! {
-        #required_struct
-
-        impl #name {
-            /// A value with the required fields given and the optional ones unset.
-            pub fn new(#(#args),*) -> Self {
-                Self::with_required(#(#stored),*)
-            }
-
-            #(#setters)*
-        }
+        out.docs(&format!("Sets [`{0}`](Self::{0}).", field.name));
+        let head = format!("pub fn {}(", ident(&field.setter));
+        out.list(&head, &["mut self".to_string(), format!("value: {}", type_text(&ty))], ") -> Self {");
+        out.line(&format!("self.{} = Some({});", ident(&field.name), type_text(&stored)));
+        out.line("self");
+        out.close("}");
     }
+    out.close("}");
 }
 
 /// The required fields of a struct, in order, each with the local name `new` binds it to and the
@@ -170,26 +174,6 @@ fn field_input(api: &Api, paths: Paths, field: &Field, value: &proc_macro2::Iden
         (arg, stored)
     } else {
         (arg, stored)
-    }
-}
-
-/// The field that holds the properties the schema does not declare, where the struct keeps them.
-fn undeclared_field(undeclared: &Undeclared) -> Option<TokenStream> {
-    let Undeclared::Kept(name) = undeclared else { return None };
-    let name = ident(name);
-    Some(quote! {
-        /// Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).
-        pub #name: crate::runtime::Extras,
-    })
-}
-
-fn field(api: &Api, paths: Paths, field: &Field) -> TokenStream {
-    let docs = doc_attrs([field.docs.as_deref()]);
-    let name = ident(&field.name);
-    let ty = field_type(api, paths, field);
-    quote! {
-        #docs
-        pub #name: #ty,
     }
 }
 

@@ -1,0 +1,174 @@
+//! Code an emitter lays out itself, line by line, as prettyplease prints it: the regular items
+//! (a struct and its fields, setters, constants) whose layout is fixed unless a line is too wide.
+//! Parsing and printing such an item costs far more than writing it, and most of a large API is
+//! such items. The format stage writes a laid item as it is when every line fits prettyplease's
+//! margin, and otherwise parses the text and lets prettyplease lay it out (see
+//! `format::print_laid`); `format`'s tests check, item by item on real specs, that a laid item
+//! that fits reads exactly as prettyplease prints it.
+
+use proc_macro2::TokenStream;
+
+use super::Item;
+
+/// The widest line prettyplease lays out before it breaks one (its `MARGIN`).
+pub const LINE_WIDTH: usize = 89;
+
+/// A laid item: its text, with runs of an impl's members left as tokens for the format stage.
+#[derive(Debug)]
+pub struct Laid {
+    pub pieces: Vec<Piece>,
+}
+
+#[derive(Debug)]
+pub enum Piece {
+    /// Whole lines, each ended by a line break.
+    Text(String),
+    /// Items inside an `impl` block (one level in), printed by prettyplease.
+    Members(TokenStream),
+}
+
+impl Laid {
+    /// Whether prettyplease would keep every line of the text as it is: code lines within its
+    /// margin (a doc comment is printed as it is, however long).
+    pub fn fits(&self) -> bool {
+        self.pieces.iter().all(|piece| match piece {
+            Piece::Text(text) => {
+                text.lines().all(|line| line.len() <= LINE_WIDTH || line.trim_start().starts_with("///"))
+            }
+            Piece::Members(_) => true,
+        })
+    }
+
+    /// The item as source text, for the parser.
+    pub fn source(&self) -> String {
+        self.pieces
+            .iter()
+            .map(|piece| match piece {
+                Piece::Text(text) => text.clone(),
+                Piece::Members(tokens) => tokens.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// Writes a laid item: lines at the current depth (four spaces a level), doc comments, and
+/// members left to prettyplease.
+#[derive(Debug, Default)]
+pub struct Writer {
+    pieces: Vec<Piece>,
+    text: String,
+    depth: usize,
+}
+
+impl Writer {
+    pub fn new() -> Self {
+        Writer::default()
+    }
+
+    /// One line at the current depth.
+    pub fn line(&mut self, line: &str) -> &mut Self {
+        for _ in 0..self.depth {
+            self.text.push_str("    ");
+        }
+        self.text.push_str(line);
+        self.text.push('\n');
+        self
+    }
+
+    /// A line that opens a block (`... {`): the lines after it are one level in.
+    pub fn open(&mut self, line: &str) -> &mut Self {
+        self.line(line);
+        self.depth += 1;
+        self
+    }
+
+    /// A line that closes a block, one level out.
+    pub fn close(&mut self, line: &str) -> &mut Self {
+        self.depth = self.depth.saturating_sub(1);
+        self.line(line)
+    }
+
+    /// `head`, the `items` separated by commas, then `tail`, on one line when it fits the
+    /// margin; otherwise as prettyplease breaks a list it cannot fit (arguments, parameters):
+    /// `head` ending its line, each item on its own line one level in with a comma, `tail`
+    /// starting the last line. A `tail` ending in `{` opens a block.
+    pub fn list(&mut self, head: &str, items: &[String], tail: &str) -> &mut Self {
+        let one_line = format!("{head}{}{tail}", items.join(", "));
+        let opens = tail.ends_with('{');
+        if items.is_empty() || 4 * self.depth + one_line.len() <= LINE_WIDTH {
+            return if opens { self.open(&one_line) } else { self.line(&one_line) };
+        }
+        self.open(head);
+        for item in items {
+            self.line(&format!("{item},"));
+        }
+        self.close(tail);
+        if opens {
+            self.depth += 1;
+        }
+        self
+    }
+
+    /// Doc comments for `text` (docs as [`super::docs`] gives them: sanitized, one line each),
+    /// as prettyplease prints the `#[doc]` attributes the token form has: `///`, a space unless
+    /// the line is empty, the line without trailing spaces.
+    pub fn docs(&mut self, text: &str) -> &mut Self {
+        for line in text.lines() {
+            let line = line.trim_end_matches(' ');
+            if line.is_empty() {
+                self.line("///")
+            } else {
+                self.line(&format!("/// {line}"))
+            };
+        }
+        self
+    }
+
+    /// Members of the `impl` block being written, printed by prettyplease.
+    pub fn members(&mut self, tokens: TokenStream) -> &mut Self {
+        if !tokens.is_empty() {
+            self.end_text();
+            self.pieces.push(Piece::Members(tokens));
+        }
+        self
+    }
+
+    fn end_text(&mut self) {
+        if !self.text.is_empty() {
+            self.pieces.push(Piece::Text(std::mem::take(&mut self.text)));
+        }
+    }
+
+    pub fn finish(mut self) -> Item {
+        self.end_text();
+        Item::Laid(Laid { pieces: self.pieces })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docs_are_written_as_prettyplease_prints_doc_attributes() {
+        let mut writer = Writer::new();
+        writer.open("pub struct A {").docs("First line  \n\nthird").line("pub a: u8,").close("}");
+        let Item::Laid(laid) = writer.finish() else { panic!("a laid item") };
+        assert_eq!(laid.source(), "pub struct A {\n    /// First line\n    ///\n    /// third\n    pub a: u8,\n}\n");
+        assert!(laid.fits());
+    }
+
+    #[test]
+    fn a_code_line_past_the_margin_does_not_fit_and_a_long_doc_line_does() {
+        let long = "x".repeat(LINE_WIDTH);
+        let mut writer = Writer::new();
+        writer.docs(&long).line("struct A;");
+        let Item::Laid(laid) = writer.finish() else { panic!("a laid item") };
+        assert!(laid.fits());
+        let mut writer = Writer::new();
+        writer.line(&format!("const A: &str = \"{long}\";"));
+        let Item::Laid(laid) = writer.finish() else { panic!("a laid item") };
+        assert!(!laid.fits());
+    }
+}
