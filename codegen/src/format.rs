@@ -100,7 +100,8 @@ fn print_laid(laid: Laid, printed: &mut String) -> syn::Result<()> {
     for piece in laid.pieces {
         match piece {
             Piece::Text(text) => printed.push_str(&text),
-            Piece::Members(members) => print_members(members, printed)?,
+            Piece::Tokens { tokens, depth: 0 } => print_items(tokens, printed)?,
+            Piece::Tokens { tokens, .. } => print_members(tokens, printed)?,
         }
     }
     Ok(())

@@ -23,8 +23,8 @@ pub struct Laid {
 pub enum Piece {
     /// Whole lines, each ended by a line break.
     Text(String),
-    /// Items inside an `impl` block (one level in), printed by prettyplease.
-    Members(TokenStream),
+    /// Items printed by prettyplease: at the top level, or inside an `impl` block (one level in).
+    Tokens { tokens: TokenStream, depth: usize },
 }
 
 impl Laid {
@@ -35,7 +35,7 @@ impl Laid {
             Piece::Text(text) => {
                 text.lines().all(|line| line.len() <= LINE_WIDTH || line.trim_start().starts_with("///"))
             }
-            Piece::Members(_) => true,
+            Piece::Tokens { .. } => true,
         })
     }
 
@@ -45,7 +45,7 @@ impl Laid {
             .iter()
             .map(|piece| match piece {
                 Piece::Text(text) => text.clone(),
-                Piece::Members(tokens) => tokens.to_string(),
+                Piece::Tokens { tokens, .. } => tokens.to_string(),
             })
             .collect::<Vec<_>>()
             .join("\n")
@@ -64,6 +64,11 @@ pub struct Writer {
 impl Writer {
     pub fn new() -> Self {
         Writer::default()
+    }
+
+    /// Whether `line` at the current depth is within the margin.
+    pub fn fits(&self, line: &str) -> bool {
+        4 * self.depth + line.len() <= LINE_WIDTH
     }
 
     /// One line at the current depth.
@@ -96,7 +101,7 @@ impl Writer {
     pub fn list(&mut self, head: &str, items: &[String], tail: &str) -> &mut Self {
         let one_line = format!("{head}{}{tail}", items.join(", "));
         let opens = tail.ends_with('{');
-        if items.is_empty() || 4 * self.depth + one_line.len() <= LINE_WIDTH {
+        if items.is_empty() || self.fits(&one_line) {
             return if opens { self.open(&one_line) } else { self.line(&one_line) };
         }
         self.open(head);
@@ -125,11 +130,12 @@ impl Writer {
         self
     }
 
-    /// Members of the `impl` block being written, printed by prettyplease.
-    pub fn members(&mut self, tokens: TokenStream) -> &mut Self {
+    /// Items at the current depth (the top level, or members of the `impl` block being
+    /// written), printed by prettyplease.
+    pub fn tokens(&mut self, tokens: TokenStream) -> &mut Self {
         if !tokens.is_empty() {
             self.end_text();
-            self.pieces.push(Piece::Members(tokens));
+            self.pieces.push(Piece::Tokens { tokens, depth: self.depth });
         }
         self
     }

@@ -119,53 +119,6 @@ fn required_names(op: &Operation) -> Vec<TokenStream> {
     required_bindings(op).into_iter().map(|(_, binding)| quote!(#binding)).collect()
 }
 
-/// For an operation that takes its required inputs as one struct (see
-/// [`Operation::required_type`](crate::model::Operation::required_type)), given the builder
-/// constructor's arguments (`binding: Type`) and the stored types of the inputs: the
-/// constructor's arguments then (the struct), the `let` that unpacks it into the same bindings,
-/// and the struct, for the `requests` module. Otherwise the arguments as they are, and nothing
-/// else.
-pub(super) fn required_struct(
-    op: &Operation,
-    args: Vec<TokenStream>,
-    types: Vec<TokenStream>,
-) -> (Vec<TokenStream>, TokenStream, TokenStream) {
-    let Some(required) = &op.required_type else { return (args, quote!(), quote!()) };
-    let required = ident(required);
-    let method = op.name.as_str();
-    let docs = own_doc_attrs(&format!(
-        "The required inputs of [`Client::{method}`](super::Client::{method}), more than a function takes \
-         as arguments."
-    ));
-    let mut field_docs: Vec<String> = op
-        .required_params()
-        .map(|p| p.docs.clone().unwrap_or_else(|| format!("`{}` ({} parameter)", p.wire_name, p.location.as_str())))
-        .collect();
-    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        field_docs.push(body.docs.clone().unwrap_or_else(|| "The request body.".to_string()));
-    }
-    let bindings = required_bindings(op);
-    let fields = bindings.iter().zip(&types).zip(&field_docs).map(|(((field, _), ty), doc)| {
-        let docs = doc_attrs([Some(doc.as_str())]);
-        quote!(#docs pub #field: #ty,)
-    });
-    // `name: name` is spelled `name`.
-    let unpacked = bindings
-        .iter()
-        .map(|(field, binding)| if field == binding { quote!(#field) } else { quote!(#field: #binding) });
-    (
-        vec![quote!(required: #required)],
-        quote!(let #required { #(#unpacked),* } = required;),
-        quote! {
-            #docs
-            #[derive(Debug, Clone)]
-            pub struct #required {
-                #(#fields)*
-            }
-        },
-    )
-}
-
 /// A call of the operation with sample values, as a doctest that compiles but does not run.
 fn example(api: &Api, op: &Operation, krate: &str) -> String {
     let module = &api.module;

@@ -5,13 +5,14 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
+use super::docs::{doc_text, inner_doc_attrs, sanitize};
+use super::layout::Writer;
 use super::pagination::paging_methods;
 use super::responses::{
     error_dispatch, event_returns, events_expr, response_dispatch, status_pattern, streams_events, success_type,
 };
-use super::tokens::{Paths, RESPONSES, RUNTIME, SCHEME, TYPES, ident};
-use super::{Imports, Items, RustFile};
+use super::tokens::{Paths, RESPONSES, RUNTIME, SCHEME, TYPES, ident, type_text};
+use super::{Imports, Item, Items, RustFile};
 use crate::model::{
     Api, BodyEncoding, FieldStyle, NextPage, Operation, Param, ParamLocation, PathSegment, QueryStyle, RequestBody,
     ResponseBody, SecurityRequirement, TypeKind, TypeRef,
@@ -100,119 +101,175 @@ pub(super) fn body_input(api: &Api, body: &RequestBody) -> (TokenStream, TokenSt
     }
 }
 
-fn builder(api: &Api, op: &Operation) -> TokenStream {
-    let name = ident(&op.request_type);
+/// The builder of one operation, laid out as text (see [`super::layout`]) but for `send` and the
+/// paging and streaming methods, which prettyplease prints.
+fn builder(api: &Api, op: &Operation) -> Item {
+    let name = ident(&op.request_type).to_string();
     let method = op.name.as_str();
-    let docs = own_doc_attrs(&format!(
+    let required: Vec<&Param> = op.required_params().collect();
+    let optional: Vec<&Param> = op.optional_params().collect();
+    let body = op.body.as_ref();
+    let runtime = RUNTIME.spelled();
+
+    // Each field, with its stored type; each required input, with the type `new` takes it as.
+    let mut fields: Vec<String> = Vec::new();
+    let mut required_types: Vec<String> = Vec::new();
+    let mut unset: Vec<String> = Vec::new();
+    for param in &required {
+        let ty = type_text(&Paths::outside().type_of(api, &param.ty));
+        fields.push(format!("{}: {ty},", ident(&param.name)));
+        required_types.push(ty);
+    }
+    if let Some(body) = body {
+        let (_, stored_ty, _) = body_input(api, body);
+        let stored_ty = type_text(&stored_ty);
+        if body.required {
+            fields.push(format!("body: {stored_ty},"));
+            required_types.push(stored_ty);
+        } else {
+            fields.push(format!("body: Option<{stored_ty}>,"));
+            unset.push("body".to_string());
+        }
+    }
+    for param in &optional {
+        let field = ident(&param.name);
+        fields.push(format!("{field}: Option<{}>,", type_text(&Paths::outside().type_of(api, &param.ty))));
+        unset.push(field.to_string());
+    }
+    if follows_urls(op) {
+        fields.push("next_url: Option<String>,".to_string());
+        unset.push("next_url".to_string());
+    }
+    let bindings = super::operations::required_bindings(op);
+
+    let mut out = Writer::new();
+    out.docs(&format!(
         "A call to [`Client::{method}`](super::Client::{method}): `{} {}`. Set optional inputs and \
          per-call settings with its methods, then [`send`](Self::send) it.",
         op.method.as_str(),
         op.path.text
     ));
-    let required: Vec<&Param> = op.required_params().collect();
-    let optional: Vec<&Param> = op.optional_params().collect();
-    let body = op.body.as_ref();
-
-    let mut fields = Vec::new();
-    let mut new_args = Vec::new();
-    let mut new_types = Vec::new();
-    let mut inits = Vec::new();
-    let mut bindings = super::operations::required_bindings(op).into_iter();
-    let mut bind = |field: &proc_macro2::Ident, ty: &TokenStream| {
-        let (_, binding) = bindings.next().expect("a binding per required input");
-        new_args.push(quote!(#binding: #ty));
-        new_types.push(ty.clone());
-        // `name: name` is spelled `name`.
-        inits.push(if *field == binding { quote!(#field,) } else { quote!(#field: #binding,) });
-    };
-    for param in &required {
-        let field = ident(&param.name);
-        let ty = Paths::outside().type_of(api, &param.ty);
-        fields.push(quote!(#field: #ty,));
-        bind(&field, &ty);
+    out.line("#[derive(Debug, Clone)]");
+    out.line("#[must_use = \"a request does nothing until it is sent\"]");
+    out.open(&format!("pub struct {name}<'a> {{"));
+    out.line("client: &'a Client,");
+    for field in &fields {
+        out.line(field);
     }
-    if let Some(body) = body {
-        let (_, stored_ty, _) = body_input(api, body);
-        if body.required {
-            fields.push(quote!(body: #stored_ty,));
-            bind(&quote::format_ident!("body"), &stored_ty);
+    out.line(&format!("call: {runtime}::CallOptions,"));
+    out.close("}");
+
+    out.open(&format!("impl<'a> {name}<'a> {{"));
+    out.line("#[inline]");
+    let mut args = vec!["client: &'a Client".to_string()];
+    match &op.required_type {
+        Some(group) => args.push(format!("required: {}", ident(group))),
+        None => args.extend(bindings.iter().zip(&required_types).map(|((_, binding), ty)| format!("{binding}: {ty}"))),
+    }
+    out.list("pub(super) fn new(", &args, ") -> Self {");
+    // `name: name` is spelled `name`.
+    let unpacked: Vec<String> = bindings
+        .iter()
+        .map(|(field, binding)| if field == binding { field.to_string() } else { format!("{field}: {binding}") })
+        .collect();
+    if let Some(group) = &op.required_type {
+        let group = ident(group);
+        let one_line = format!("let {group} {{ {} }} = required;", unpacked.join(", "));
+        if out.fits(&one_line) {
+            out.line(&one_line);
         } else {
-            fields.push(quote!(body: Option<#stored_ty>,));
-            inits.push(quote!(body: None,));
+            out.open(&format!("let {group} {{"));
+            for field in &unpacked {
+                out.line(&format!("{field},"));
+            }
+            out.close("} = required;");
         }
     }
+    out.open(&format!("{name} {{"));
+    out.line("client,");
+    for field in unpacked.iter().chain(&unset.iter().map(|field| format!("{field}: None")).collect::<Vec<_>>()) {
+        out.line(&format!("{field},"));
+    }
+    out.line(&format!("call: {runtime}::CallOptions::default(),"));
+    out.close("}");
+    out.close("}");
+
     for param in &optional {
-        let field = ident(&param.name);
-        let ty = Paths::outside().type_of(api, &param.ty);
-        fields.push(quote!(#field: Option<#ty>,));
-        inits.push(quote!(#field: None,));
-    }
-
-    let setters = optional.iter().map(|param| {
-        let field = ident(&param.name);
-        let (ty, converts) = input_type(api, &param.ty);
-        let value = stored(&quote::format_ident!("value"), converts);
         let location = format!("`{}` ({} parameter)", param.wire_name, param.location.as_str());
-        let docs = doc_attrs([param.docs.as_deref(), Some(location.as_str())]);
-        quote! {
-            #docs
-            #[inline]
-            pub fn #field(mut self, value: #ty) -> Self {
-                self.#field = Some(#value);
-                self
-            }
-        }
-    });
-    let body_setter = body.filter(|b| !b.required).map(|body| {
+        let (ty, converts) = input_type(api, &param.ty);
+        setter(
+            &mut out,
+            &doc_text([param.docs.as_deref(), Some(location.as_str())]),
+            &ident(&param.name),
+            "value",
+            &ty,
+            converts,
+        );
+    }
+    if let Some(body) = body.filter(|b| !b.required) {
         let (ty, _, converts) = body_input(api, body);
-        let value = stored(&quote::format_ident!("body"), converts);
-        let docs = doc_attrs([body.docs.as_deref(), Some("The request body (optional).")]);
-        quote! {
-            #docs
-            #[inline]
-            pub fn body(mut self, body: #ty) -> Self {
-                self.body = Some(#value);
-                self
-            }
-        }
-    });
-    let (new_args, unpack, required_struct) = super::operations::required_struct(op, new_args, new_types);
-    let send = send_fn(api, op);
-    let paging = op.pagination.as_ref().map(|pagination| paging_methods(api, op, pagination));
-    let streaming = op.streaming.as_ref().map(|streaming| streaming_wrapper(api, op, streaming));
-    if follows_urls(op) {
-        fields.push(quote!(next_url: Option<String>,));
-        inits.push(quote!(next_url: None,));
+        let docs = doc_text([body.docs.as_deref(), Some("The request body (optional).")]);
+        setter(&mut out, &docs, &quote::format_ident!("body"), "body", &ty, converts);
     }
-    quote! {
-        #docs
-        #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is sent"]
-        pub struct #name<'a> {
-            client: &'a Client,
-            #(#fields)*
-            call: #RUNTIME::CallOptions,
-        }
-
-        impl<'a> #name<'a> {
-            #[inline]
-            pub(super) fn new(client: &'a Client, #(#new_args),*) -> Self {
-                #unpack
-                #name { client, #(#inits)* call: #RUNTIME::CallOptions::default() }
-            }
-
-            #(#setters)*
-            #body_setter
-            #send
-            #paging
-        }
-
-        // `timeout`, `retry` and `header`, from the runtime.
-        call_settings!(#name);
-
-        #streaming
-        #required_struct
+    out.tokens(send_fn(api, op));
+    if let Some(pagination) = &op.pagination {
+        out.tokens(paging_methods(api, op, pagination));
     }
+    out.close("}");
+    out.line(&format!("call_settings!({name});"));
+    if let Some(streaming) = &op.streaming {
+        out.tokens(streaming_wrapper(api, op, streaming));
+    }
+    if let Some(group) = &op.required_type {
+        required_struct(&mut out, op, &ident(group).to_string(), &bindings, &required_types);
+    }
+    out.finish()
+}
+
+/// A setter of an optional input: it takes `value` as `ty` and stores it, converted if `converts`.
+fn setter(out: &mut Writer, docs: &str, field: &proc_macro2::Ident, value: &str, ty: &TokenStream, converts: bool) {
+    out.docs(docs);
+    out.line("#[inline]");
+    out.list(
+        &format!("pub fn {field}("),
+        &["mut self".to_string(), format!("{value}: {}", type_text(ty))],
+        ") -> Self {",
+    );
+    let stored = if converts { format!("{value}.into()") } else { value.to_string() };
+    out.line(&format!("self.{field} = Some({stored});"));
+    out.line("self");
+    out.close("}");
+}
+
+/// The struct of the required inputs of an operation that takes them as one (see
+/// [`Operation::required_type`](crate::model::Operation::required_type)): a field per input,
+/// named as the input, of the type the builder stores it as.
+fn required_struct(
+    out: &mut Writer,
+    op: &Operation,
+    name: &str,
+    bindings: &[(proc_macro2::Ident, proc_macro2::Ident)],
+    types: &[String],
+) {
+    let method = op.name.as_str();
+    let mut field_docs: Vec<String> = op
+        .required_params()
+        .map(|p| p.docs.clone().unwrap_or_else(|| format!("`{}` ({} parameter)", p.wire_name, p.location.as_str())))
+        .collect();
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        field_docs.push(body.docs.clone().unwrap_or_else(|| "The request body.".to_string()));
+    }
+    out.docs(&format!(
+        "The required inputs of [`Client::{method}`](super::Client::{method}), more than a function takes \
+         as arguments."
+    ));
+    out.line("#[derive(Debug, Clone)]");
+    out.open(&format!("pub struct {name} {{"));
+    for (((field, _), ty), docs) in bindings.iter().zip(types).zip(&field_docs) {
+        out.docs(&doc_text([Some(docs.as_str())]));
+        out.line(&format!("pub {field}: {ty},"));
+    }
+    out.close("}");
 }
 
 /// `request`, which puts the builder's inputs on a request, and `send`, which sends it and
