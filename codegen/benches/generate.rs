@@ -90,7 +90,7 @@ mod stage {
         bencher.counter(spec_bytes(spec)).bench(|| model::build(&loaded, &input.module(), &input.settings));
     }
 
-    /// The IR into token streams (and the text of codec tables), dropped as they come: the crate's files and the end-to-end
+    /// The IR into token streams (and the text of laid items and codec tables), dropped as they come: the crate's files and the end-to-end
     /// calls, on one thread.
     #[divan::bench(args = SPECS)]
     fn emit(bencher: Bencher, spec: &str) {
@@ -107,6 +107,14 @@ mod stage {
                             emit::Item::Tokens(tokens) => tokens.into_iter().count(),
                             // Laid out by the emitter: counted as it is written.
                             emit::Item::Text(text) => text.len(),
+                            emit::Item::Laid(laid) => laid
+                                .pieces
+                                .into_iter()
+                                .map(|piece| match piece {
+                                    emit::Piece::Text(text) => text.len(),
+                                    emit::Piece::Tokens { tokens, .. } => tokens.into_iter().count(),
+                                })
+                                .sum(),
                         })
                         .sum::<usize>();
                 }
