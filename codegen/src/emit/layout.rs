@@ -13,6 +13,10 @@ use super::Item;
 /// The widest line prettyplease lays out before it breaks one (its `MARGIN`).
 pub const LINE_WIDTH: usize = 89;
 
+/// The widest struct expression prettyplease keeps on one line, from its path to the space
+/// before the closing brace.
+const STRUCT_EXPR_WIDTH: usize = 34;
+
 /// A laid item: its text, with runs of an impl's members left as tokens for the format stage.
 #[derive(Debug)]
 pub struct Laid {
@@ -113,6 +117,26 @@ impl Writer {
             self.depth += 1;
         }
         self
+    }
+
+    /// A struct expression `path { fields }` between `prefix` and `suffix` (`Ok(` and `)`): on
+    /// one line when it is short, as prettyplease keeps a struct expression whose braces hold at
+    /// most 34 columns (its `end_with_max_width(34)`), and fits the margin; otherwise a field per
+    /// line, one level in.
+    pub fn struct_expr(&mut self, prefix: &str, path: &str, fields: &[String], suffix: &str) -> &mut Self {
+        if fields.is_empty() {
+            return self.line(&format!("{prefix}{path} {{}}{suffix}"));
+        }
+        let expr = format!("{path} {{ {} }}", fields.join(", "));
+        let one_line = format!("{prefix}{expr}{suffix}");
+        if expr.len() <= STRUCT_EXPR_WIDTH + 1 && self.fits(&one_line) {
+            return self.line(&one_line);
+        }
+        self.open(&format!("{prefix}{path} {{"));
+        for field in fields {
+            self.line(&format!("{field},"));
+        }
+        self.close(&format!("}}{suffix}"))
     }
 
     /// Doc comments for `text` (docs as [`super::docs`] gives them: sanitized, one line each),

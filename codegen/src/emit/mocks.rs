@@ -8,7 +8,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs::inner_doc_attrs;
-use super::tokens::{Imports, Paths, RESPONSES, RUNTIME, TYPES, ident, text_literal};
+use super::layout::Writer;
+use super::tokens::{Imports, Paths, RESPONSES, RUNTIME, TYPES, ident, text_literal, type_text};
 use super::{Item, Items, RustFile};
 use crate::model::{
     Api, BodyEncoding, EventStream, Operation, ParamLocation, QueryStyle, ResponseBody, ResponseCase, SchemeKind,
@@ -47,7 +48,7 @@ pub fn mock_module(api: &Api) -> RustFile<'_> {
     let items = Items::map(items, move |part| match part {
         Part::Routes => routes(api),
         Part::Server => Item::Tokens(server(api)),
-        Part::Operation(op) => Item::Tokens(operation(api, op)),
+        Part::Operation(op) => operation(api, op),
     });
     RustFile { head: header, imports, items }
 }
@@ -114,83 +115,86 @@ fn server(api: &Api) -> TokenStream {
 }
 
 /// The operation's type (its request, decoded), and the typed answers of its stub.
-fn operation(api: &Api, op: &Operation) -> TokenStream {
+/// The operation's type and its decoding, laid out as text (see [`super::layout`]); its stub's
+/// answers are tokens, printed by prettyplease.
+fn operation(api: &Api, op: &Operation) -> Item {
     let paths = Paths::outside();
     let marker = ident(&op.request_type);
     let (name, method, path) = (op.name.as_str(), op.method.as_str(), op.path.text.as_str());
-    let mut fields = Vec::new();
-    let mut decoders = Vec::new();
+    let runtime = RUNTIME.spelled();
+    // Each field: its docs, name and type, and the expression that decodes it.
+    let mut fields: Vec<(String, String, String, String)> = Vec::new();
     for param in &op.params {
-        let field = ident(&param.name);
         let wire = &param.wire_name;
-        let ty = paths.type_of(api, &param.ty);
-        let what = format!("the {} parameter `{wire}`", param.location.as_str());
-        let doc = format!(" The {} parameter `{wire}`.", param.location.as_str());
+        let ty = type_text(&paths.type_of(api, &param.ty));
+        let what = text_literal(&format!("the {} parameter `{wire}`", param.location.as_str()));
+        let doc = format!("The {} parameter `{wire}`.", param.location.as_str());
+        let wire = text_literal(wire);
         let read = match (param.location, param.style) {
-            (ParamLocation::Path, _) => quote!(request.path(#wire)?),
-            (ParamLocation::Header, _) => quote!(request.header(#wire)?),
+            (ParamLocation::Path, _) => format!("request.path({wire})?"),
+            (ParamLocation::Header, _) => format!("request.header({wire})?"),
             (ParamLocation::Query, style) => {
                 let text = match style {
-                    QueryStyle::Exploded => quote!(Exploded),
-                    QueryStyle::Delimited(delimiter) => quote!(Delimited(#delimiter)),
-                    QueryStyle::DeepObject => quote!(DeepObject),
-                    QueryStyle::Json => quote!(Json),
+                    QueryStyle::Exploded => "Exploded".to_string(),
+                    QueryStyle::Delimited(delimiter) => format!("Delimited({})", text_literal(delimiter)),
+                    QueryStyle::DeepObject => "DeepObject".to_string(),
+                    QueryStyle::Json => "Json".to_string(),
                 };
-                quote!(request.query(#wire, #RUNTIME::mock::QueryText::#text)?)
+                format!("request.query({wire}, {runtime}::mock::QueryText::{text})?")
             }
         };
         let (field_ty, value) = match (param.location, param.required) {
             (ParamLocation::Path, _) => (ty, read),
-            (_, true) => (ty, quote!(#RUNTIME::mock::required(#read, #what)?)),
-            (_, false) => (quote!(Option<#ty>), read),
+            (_, true) => (ty, format!("{runtime}::mock::required({read}, {what})?")),
+            (_, false) => (format!("Option<{ty}>"), read),
         };
-        fields.push(quote!(#[doc = #doc] pub #field: #field_ty,));
-        decoders.push(quote!(#field: #value,));
+        fields.push((doc, ident(&param.name).to_string(), field_ty, value));
     }
     if let Some(body) = &op.body {
         let (ty, read) = match body.encoding {
-            BodyEncoding::Json => (paths.type_of(api, &body.ty), quote!(request.json_body()?)),
-            BodyEncoding::Text => (quote!(String), quote!(request.text_body()?)),
+            BodyEncoding::Json => (type_text(&paths.type_of(api, &body.ty)), "request.json_body()?"),
+            BodyEncoding::Text => ("String".to_string(), "request.text_body()?"),
             BodyEncoding::Form | BodyEncoding::Multipart | BodyEncoding::Bytes => {
-                (quote!(Vec<u8>), quote!(request.raw_body()?))
+                ("Vec<u8>".to_string(), "request.raw_body()?")
             }
         };
-        let doc = format!(" The body (`{}`).", body.media_type);
+        let doc = format!("The body (`{}`).", body.media_type);
         let (ty, value) = if body.required {
-            (ty, quote!(#RUNTIME::mock::required(#read, "the request body")?))
+            (ty, format!("{runtime}::mock::required({read}, \"the request body\")?"))
         } else {
-            (quote!(Option<#ty>), read)
+            (format!("Option<{ty}>"), read.to_string())
         };
-        fields.push(quote!(#[doc = #doc] pub body: #ty,));
-        decoders.push(quote!(body: #value,));
+        fields.push((doc, "body".to_string(), ty, value));
     }
-    let doc = format!(
-        " `{method} {path}`: a request to [`Client::{name}`](super::Client::{name}) as the mock server received it, and \
+    let mut out = Writer::new();
+    out.docs(&format!(
+        "`{method} {path}`: a request to [`Client::{name}`](super::Client::{name}) as the mock server received it, and \
          the operation its stubs answer."
-    );
-    let request = if decoders.is_empty() { quote!(_request) } else { quote!(request) };
-    let answers = answers(api, op, &marker);
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub struct #marker {
-            #(#fields)*
+    ));
+    out.line("#[derive(Debug, Clone, PartialEq)]");
+    out.line("#[non_exhaustive]");
+    if fields.is_empty() {
+        out.line(&format!("pub struct {marker} {{}}"));
+    } else {
+        out.open(&format!("pub struct {marker} {{"));
+        for (doc, field, ty, _) in &fields {
+            out.docs(doc).line(&format!("pub {field}: {ty},"));
         }
-
-        impl #RUNTIME::mock::MockOperation for #marker {
-            type Api = super::Client;
-            const NAME: &'static str = #name;
-            const METHOD: &'static str = #method;
-            const PATH: &'static str = #path;
-
-            fn decode(#request: &#RUNTIME::mock::Received<'_>) -> Result<Self, String> {
-                Ok(#marker { #(#decoders)* })
-            }
-        }
-
-        #answers
+        out.close("}");
     }
+    out.open(&format!("impl {runtime}::mock::MockOperation for {marker} {{"));
+    out.line("type Api = super::Client;");
+    out.line(&format!("const NAME: &'static str = {};", text_literal(name)));
+    out.line(&format!("const METHOD: &'static str = {};", text_literal(method)));
+    out.line(&format!("const PATH: &'static str = {};", text_literal(path)));
+    let request = if fields.is_empty() { "_request" } else { "request" };
+    out.list("fn decode(", &[format!("{request}: &{runtime}::mock::Received<'_>")], ") -> Result<Self, String> {");
+    let decoded: Vec<String> = fields.iter().map(|(_, field, _, value)| format!("{field}: {value}")).collect();
+    out.struct_expr("Ok(", &marker.to_string(), &decoded, ")");
+    out.close("}");
+    out.close("}");
+    out.tokens(answers(api, op, &marker));
+    out.finish()
 }
 
 /// `ok` (the success, typed), `pages` (a listing's pages in turn), `events` (an event stream's

@@ -185,13 +185,12 @@ fn builder(api: &Api, op: &Operation) -> Item {
             out.close("} = required;");
         }
     }
-    out.open(&format!("{name} {{"));
-    out.line("client,");
-    for field in unpacked.iter().chain(&unset.iter().map(|field| format!("{field}: None")).collect::<Vec<_>>()) {
-        out.line(&format!("{field},"));
-    }
-    out.line(&format!("call: {runtime}::CallOptions::default(),"));
-    out.close("}");
+    let inits: Vec<String> = std::iter::once("client".to_string())
+        .chain(unpacked.iter().cloned())
+        .chain(unset.iter().map(|field| format!("{field}: None")))
+        .chain([format!("call: {runtime}::CallOptions::default()")])
+        .collect();
+    out.struct_expr("", &name, &inits, "");
     out.close("}");
 
     for param in &optional {
