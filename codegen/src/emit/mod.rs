@@ -165,8 +165,8 @@ pub fn plan_crate<'a>(config: &'a CrateConfig, apis: &'a [Api]) -> Vec<PlannedFi
         files.push(PlannedFile::rust(format!("{dir}/types.rs"), types, || types::types_module(api)));
         files.push(PlannedFile::rust(format!("{dir}/codec.rs"), types + operations, || codec::codec_module(api)));
         let krate = config.package.replace('-', "_");
-        files.push(PlannedFile::whole(format!("{dir}/operations.rs"), move || {
-            operations::operations_module(api, &krate)
+        files.push(PlannedFile::rust(format!("{dir}/operations.rs"), 0, move || {
+            operations::operations_module(api, krate.clone())
         }));
         files.push(PlannedFile::rust(format!("{dir}/requests.rs"), operations, || requests::requests_module(api)));
         files.push(PlannedFile::rust(format!("{dir}/responses.rs"), operations, || responses::responses_module(api)));

@@ -2,105 +2,108 @@
 //! its request builder (see `requests`). Their docs say what the operation does, where it goes,
 //! which credentials it sends, and show a call that compiles.
 
-use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::constructed::{Example, Modules, expression};
-use super::docs::{doc_attrs, own_doc_attrs};
+use super::docs::doc_text;
+use super::layout::Writer;
 use super::requests::{body_converts, body_input, input_converts, input_type, stored};
-use super::tokens::{Imports, REQUESTS, TYPES, binding_names, ident};
+use super::tokens::{Imports, REQUESTS, TYPES, binding_names, ident, type_text};
+use super::{Items, RustFile};
 use crate::model::ident::Ident;
 use crate::model::{Api, BodyEncoding, Operation, ResponseBody, SchemeKind, SecurityRequirement};
 
-/// The `impl Client` block with a method per operation; `krate` is the crate's library name, for
-/// the examples.
-pub fn operations_module(api: &Api, krate: &str) -> TokenStream {
+/// The `impl Client` block with a method per operation, laid out as text (see
+/// [`super::layout`]); `krate` is the crate's library name, for the examples.
+pub fn operations_module(api: &Api, krate: String) -> RustFile<'_> {
     if api.operations.is_empty() {
-        return quote!();
+        return RustFile::whole(quote!());
     }
-    let (imports, methods) = Imports::default()
-        .if_used(
-            TYPES,
-            quote!(
-                use super::types;
-            ),
-        )
-        .around(|| api.operations.iter().map(|op| method(api, op, krate)).collect());
-    quote! {
-        use super::{Client, requests};
-        #imports
-
-        impl Client {
-            #methods
+    let imports = Imports::default().if_used(
+        TYPES,
+        quote!(
+            use super::types;
+        ),
+    );
+    let methods = Items::map(std::iter::once(()), move |()| {
+        let mut out = Writer::new();
+        out.open("impl Client {");
+        for op in &api.operations {
+            method(&mut out, api, op, &krate);
         }
+        out.close("}");
+        out.finish()
+    });
+    RustFile {
+        head: quote!(
+            use super::{Client, requests};
+        ),
+        imports,
+        items: methods,
     }
 }
 
-fn method(api: &Api, op: &Operation, krate: &str) -> TokenStream {
+fn method(out: &mut Writer, api: &Api, op: &Operation, krate: &str) {
     let name = ident(&op.name);
     let endpoint = format!("`{} {}`", op.method.as_str(), op.path.text);
     let security = security_doc(api, &op.security);
-    // The security line and the example are the generator's own text (with intra-doc links).
-    let spec_docs = doc_attrs([op.summary.as_deref(), op.description.as_deref(), Some(&endpoint)]);
-    let own_docs = own_doc_attrs(&format!("{security}\n\n{}", example(api, op, krate)));
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let (args, values) = match &op.required_type {
+    let requests = REQUESTS.spelled();
+    let (args, values): (Vec<String>, Vec<String>) = match &op.required_type {
         // More required inputs than a function should take: one struct of them. (Their types are
         // not written here, so that `types` is imported only where it is used.)
-        Some(required) => {
-            let required = ident(required);
-            (vec![quote!(required: #REQUESTS::#required)], vec![quote!(required)])
-        }
+        Some(required) => (vec![format!("required: {requests}::{}", ident(required))], vec!["required".to_string()]),
         None => {
             let (mut args, mut values) = (Vec::new(), Vec::new());
             let mut bindings = required_bindings(op).into_iter().map(|(_, binding)| binding);
             for param in op.required_params() {
                 let arg = bindings.next().expect("a binding per required input");
                 let (ty, converts) = input_type(api, &param.ty);
-                args.push(quote!(#arg: #ty));
-                values.push(stored(&arg, converts));
+                args.push(format!("{arg}: {}", type_text(&ty)));
+                values.push(type_text(&stored(&arg, converts)));
             }
             if let Some(body) = op.body.as_ref().filter(|b| b.required) {
                 let arg = bindings.next().expect("a binding per required input");
                 let (ty, _, converts) = body_input(api, body);
-                args.push(quote!(#arg: #ty));
-                values.push(stored(&arg, converts));
+                args.push(format!("{arg}: {}", type_text(&ty)));
+                values.push(type_text(&stored(&arg, converts)));
             }
             (args, values)
         }
     };
     let request = ident(&op.request_type);
-    let streaming = op.streaming.as_ref().map(|streaming| {
+    let receiver_and_args: Vec<String> = std::iter::once("&self".to_string()).chain(args).collect();
+    // The spec's docs, then the security line and the example: the generator's own text (with
+    // intra-doc links).
+    out.docs(&doc_text([op.summary.as_deref(), op.description.as_deref(), Some(&endpoint)]));
+    out.line("///");
+    out.docs(&format!("{security}\n\n{}", example(api, op, krate)));
+    if op.deprecated {
+        out.line("#[deprecated]");
+    }
+    out.line("#[inline]");
+    out.list(&format!("pub fn {name}("), &receiver_and_args, &format!(") -> {requests}::{request}<'_> {{"));
+    let new_args: Vec<String> = std::iter::once("self".to_string()).chain(values).collect();
+    out.list(&format!("{requests}::{request}::new("), &new_args, ")");
+    out.close("}");
+    if let Some(streaming) = &op.streaming {
         let method = ident(&streaming.method);
         let wrapper = ident(&streaming.request_type);
-        let names: Vec<TokenStream> = match op.required_type {
-            Some(_) => vec![quote!(required)],
-            None => required_names(op),
+        let names: Vec<String> = match op.required_type {
+            Some(_) => vec!["required".to_string()],
+            None => required_bindings(op).into_iter().map(|(_, binding)| binding.to_string()).collect(),
         };
-        let doc = format!(
-            " [`{0}`](Self::{0}), answered as server-sent events: the body's `{1}` is set to `true`.",
+        out.docs(&format!(
+            "[`{0}`](Self::{0}), answered as server-sent events: the body's `{1}` is set to `true`.",
             op.name, streaming.flag
-        );
-        quote! {
-            #[doc = #doc]
-            #deprecated
-            #[inline]
-            pub fn #method(&self, #(#args),*) -> #REQUESTS::#wrapper<'_> {
-                self.#name(#(#names),*).streaming()
-            }
+        ));
+        if op.deprecated {
+            out.line("#[deprecated]");
         }
-    });
-    quote! {
-        #spec_docs
-        #[doc = ""]
-        #own_docs
-        #deprecated
-        #[inline]
-        pub fn #name(&self, #(#args),*) -> #REQUESTS::#request<'_> {
-            #REQUESTS::#request::new(self, #(#values),*)
-        }
-
-        #streaming
+        out.line("#[inline]");
+        out.list(&format!("pub fn {method}("), &receiver_and_args, &format!(") -> {requests}::{wrapper}<'_> {{"));
+        // A method chain, which prettyplease breaks its own way: printed by it when too wide.
+        out.line(&format!("self.{name}({}).streaming()", names.join(", ")));
+        out.close("}");
     }
 }
 
@@ -112,11 +115,6 @@ pub(super) fn required_bindings(op: &Operation) -> Vec<(proc_macro2::Ident, proc
     let names: Vec<&Ident> =
         op.required_params().map(|p| &p.name).chain(op.body.as_ref().filter(|b| b.required).map(|_| &body)).collect();
     names.iter().map(|name| ident(name)).zip(binding_names(&names)).collect()
-}
-
-/// The locals the operation's required inputs are bound to, in order.
-fn required_names(op: &Operation) -> Vec<TokenStream> {
-    required_bindings(op).into_iter().map(|(_, binding)| quote!(#binding)).collect()
 }
 
 /// A call of the operation with sample values, as a doctest that compiles but does not run.
