@@ -107,6 +107,7 @@ pub fn build<'a>(
             operations.push(Operation {
                 accept,
                 error_type: Ident::new(format!("{camel}Error")),
+                error_enum: super::ErrorEnum::Own,
                 request_type: Ident::new(camel),
                 required_type: None,
                 name,

@@ -35,10 +35,8 @@ pub enum GetErrorSuccess {
     Accepted,
 }
 
-/// The error responses [`Client::error`](super::Client::error) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ErrorError {}
+/// The error responses [`Client::error`](super::Client::error) declares: the same as [`Client::get`](super::Client::get)'s, so the same enum.
+pub type ErrorError = GetError;
 /// The successes [`Client::error`](super::Client::error) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -49,7 +47,5 @@ pub enum ErrorSuccess {
     Accepted,
 }
 
-/// The error responses [`Client::builder_get`](super::Client::builder_get) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum BuilderGetError {}
+/// The error responses [`Client::builder_get`](super::Client::builder_get) declares: the same as [`Client::get`](super::Client::get)'s, so the same enum.
+pub type BuilderGetError = GetError;
