@@ -342,6 +342,19 @@ fn share_out(planned: &[emit::PlannedFile<'_>], threads: usize) -> Vec<Job> {
     jobs
 }
 
+/// The model of a spec given as text (`t.yaml`, default settings, no overlay), for the tests.
+#[cfg(test)]
+pub(crate) fn test_api(text: &str) -> model::Api {
+    let spec = SpecInput {
+        file: "t.yaml".into(),
+        text: text.into(),
+        settings: Settings::default(),
+        overlay: None,
+        path: None,
+    };
+    build_api(&spec).expect("the spec builds")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -216,8 +216,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::SpecInput;
-    use crate::settings::Settings;
 
     fn api() -> Api {
         let text = r#"
@@ -247,14 +245,7 @@ components:
       properties: {a: {type: string}, b: {type: string}, c: {type: string}, d: {type: string},
                    e: {type: string}, f: {type: string}, g: {type: string}, h: {type: boolean}}
 "#;
-        let spec = SpecInput {
-            file: "t.yaml".into(),
-            text: text.into(),
-            settings: Settings::default(),
-            overlay: None,
-            path: None,
-        };
-        crate::build_api(&spec).expect("the spec builds")
+        crate::test_api(text)
     }
 
     fn named(api: &Api, name: &str) -> TypeRef {

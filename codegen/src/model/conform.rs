@@ -313,14 +313,7 @@ mod tests {
         let text = format!(
             "openapi: 3.1.0\ninfo: {{title: T, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}"
         );
-        let spec = crate::SpecInput {
-            file: "t.yaml".into(),
-            text,
-            settings: crate::settings::Settings::default(),
-            overlay: None,
-            path: None,
-        };
-        crate::build_api(&spec).expect("the spec builds")
+        crate::test_api(&text)
     }
 
     fn named(api: &super::super::Api, name: &str) -> TypeRef {

@@ -106,14 +106,7 @@ mod tests {
         let text = format!(
             "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n{paths}components:\n  schemas:\n    Problem: {{type: object, properties: {{message: {{type: string}}}}}}\n    Other: {{type: object, properties: {{code: {{type: integer}}}}}}\n"
         );
-        let spec = crate::SpecInput {
-            file: "t.yaml".into(),
-            text,
-            settings: crate::settings::Settings::default(),
-            overlay: None,
-            path: None,
-        };
-        let api = crate::build_api(&spec).expect("the spec builds");
+        let api = crate::test_api(&text);
         let shared: Vec<(&str, Option<&str>)> = api
             .operations
             .iter()

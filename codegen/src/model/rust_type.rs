@@ -163,14 +163,7 @@ pub(crate) mod tests {
     pub(crate) fn api() -> Api {
         let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
                     Pet: {type: object, properties: {name: {type: string}}}\n    Vec: {type: string, enum: [a]}\n";
-        let spec = crate::SpecInput {
-            file: "t.yaml".into(),
-            text: text.into(),
-            settings: crate::settings::Settings::default(),
-            overlay: None,
-            path: None,
-        };
-        crate::build_api(&spec).expect("the spec builds")
+        crate::test_api(text)
     }
 
     fn named(api: &Api, name: &str) -> TypeRef {
