@@ -8,7 +8,7 @@ use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
 use super::tokens::{Paths, RESPONSES, RUNTIME, ident, module_with_types};
 use super::{Items, RustFile};
 use crate::model::ident::Ident;
-use crate::model::{Api, ErrorEnum, Operation, ResponseBody, ResponseCase, StatusMatch, Successes};
+use crate::model::{Api, Operation, ResponseBody, ResponseCase, StatusMatch, Successes};
 
 /// One enum of declared error responses per operation, and one of successes where an operation
 /// declares several different ones.
@@ -20,22 +20,8 @@ pub fn responses_module(api: &Api) -> RustFile<'_> {
     ));
     let enums = Items::map(api.operations.iter(), move |op| {
         let method_link = format!("[`Client::{0}`](super::Client::{0})", op.name);
-        let errors = match &op.error_enum {
-            ErrorEnum::Own => {
-                outcome_enum(api, &op.error_type, &op.errors, &format!("The error responses {method_link} declares."))
-            }
-            ErrorEnum::SameAs { operation, error_type } => {
-                let docs = own_doc_attrs(&format!(
-                    "The error responses {method_link} declares: the same as \
-                     [`Client::{operation}`](super::Client::{operation})'s, so the same enum."
-                ));
-                let (name, error_type) = (ident(&op.error_type), ident(error_type));
-                quote! {
-                    #docs
-                    pub type #name = #error_type;
-                }
-            }
-        };
+        let errors =
+            outcome_enum(api, &op.error_type, &op.errors, &format!("The error responses {method_link} declares."));
         let successes = match &op.successes {
             Successes::Several { type_name } => {
                 Some(outcome_enum(api, type_name, &op.success, &format!("The successes {method_link} declares.")))

@@ -493,9 +493,6 @@ pub struct Operation {
     pub errors: Vec<ResponseCase>,
     /// Name of the generated enum of this operation's declared error responses.
     pub error_type: Ident,
-    /// Whether that enum is this operation's own, or another operation's (see
-    /// `outcomes::share_error_enums`).
-    pub error_enum: ErrorEnum,
     /// Name of the generated request builder: optional inputs and per-call settings, then `send`.
     pub request_type: Ident,
     /// For an operation with more required inputs than a function should take: the struct of
@@ -512,17 +509,6 @@ pub struct Operation {
     /// The media types a success declares beside JSON (`text/csv`), which `send` does not
     /// decode; the request builder gets `send_raw` for them.
     pub other_media: Vec<String>,
-}
-
-/// Whose enum an operation's `error_type` names.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum ErrorEnum {
-    /// Its own: no earlier operation declares the same error responses.
-    #[default]
-    Own,
-    /// The enum of the earlier operation `operation` (a method name), which declares exactly the
-    /// same error responses: `error_type` is an alias of that operation's `error_type`.
-    SameAs { operation: Ident, error_type: Ident },
 }
 
 /// How a paginated operation reaches its next page, and where a page's items are.

@@ -106,7 +106,6 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
     let sizes = sizes::box_large_variants(&mut api.types);
     outcomes::box_large_bodies(&mut api, &sizes);
     types::sort_by_name(&mut api);
-    outcomes::share_error_enums(&mut api);
     pagination::detect(&mut api, settings);
     keep_conforming_examples(&mut api);
     api.string_formats = string_formats(&mut api);

@@ -107,7 +107,6 @@ pub fn build<'a>(
             operations.push(Operation {
                 accept,
                 error_type: Ident::new(format!("{camel}Error")),
-                error_enum: super::ErrorEnum::Own,
                 request_type: Ident::new(camel),
                 required_type: None,
                 name,

@@ -151,24 +151,42 @@ pub enum DeleteApplicationError {
     InternalServerError(types::Error),
 }
 
-/// The error responses [`Client::create_application_custom_domain`](super::Client::create_application_custom_domain) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type CreateApplicationCustomDomainError = ListAgentRevisionsError;
-/// The error responses [`Client::list_application_revisions`](super::Client::list_application_revisions) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListApplicationRevisionsError = ListAgentRevisionsError;
-/// The error responses [`Client::get_changelog`](super::Client::get_changelog) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetChangelogError = ListAgentRevisionsError;
-/// The error responses [`Client::get_configuration`](super::Client::get_configuration) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetConfigurationError = ListAgentRevisionsError;
-/// The error responses [`Client::list_custom_domains`](super::Client::list_custom_domains) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListCustomDomainsError = ListAgentRevisionsError;
-/// The error responses [`Client::create_custom_domain`](super::Client::create_custom_domain) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type CreateCustomDomainError = ListAgentRevisionsError;
-/// The error responses [`Client::get_custom_domain`](super::Client::get_custom_domain) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetCustomDomainError = ListAgentRevisionsError;
-/// The error responses [`Client::update_custom_domain`](super::Client::update_custom_domain) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type UpdateCustomDomainError = ListAgentRevisionsError;
-/// The error responses [`Client::delete_custom_domain`](super::Client::delete_custom_domain) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type DeleteCustomDomainError = ListAgentRevisionsError;
+/// The error responses [`Client::create_application_custom_domain`](super::Client::create_application_custom_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateApplicationCustomDomainError {}
+/// The error responses [`Client::list_application_revisions`](super::Client::list_application_revisions) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListApplicationRevisionsError {}
+/// The error responses [`Client::get_changelog`](super::Client::get_changelog) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetChangelogError {}
+/// The error responses [`Client::get_configuration`](super::Client::get_configuration) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetConfigurationError {}
+/// The error responses [`Client::list_custom_domains`](super::Client::list_custom_domains) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListCustomDomainsError {}
+/// The error responses [`Client::create_custom_domain`](super::Client::create_custom_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateCustomDomainError {}
+/// The error responses [`Client::get_custom_domain`](super::Client::get_custom_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetCustomDomainError {}
+/// The error responses [`Client::update_custom_domain`](super::Client::update_custom_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateCustomDomainError {}
+/// The error responses [`Client::delete_custom_domain`](super::Client::delete_custom_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteCustomDomainError {}
 /// The error responses [`Client::list_custom_domain_shares`](super::Client::list_custom_domain_shares) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -197,8 +215,10 @@ pub enum UnshareCustomDomainError {
     NotFound,
 }
 
-/// The error responses [`Client::verify_custom_domain`](super::Client::verify_custom_domain) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type VerifyCustomDomainError = ListAgentRevisionsError;
+/// The error responses [`Client::verify_custom_domain`](super::Client::verify_custom_domain) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum VerifyCustomDomainError {}
 /// The error responses [`Client::list_drives`](super::Client::list_drives) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -207,8 +227,14 @@ pub enum ListDrivesError {
     Unauthorized,
 }
 
-/// The error responses [`Client::create_drive`](super::Client::create_drive) declares: the same as [`Client::list_drives`](super::Client::list_drives)'s, so the same enum.
-pub type CreateDriveError = ListDrivesError;
+/// The error responses [`Client::create_drive`](super::Client::create_drive) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateDriveError {
+    /// `401`: Unauthorized
+    Unauthorized,
+}
+
 /// The error responses [`Client::get_drive`](super::Client::get_drive) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -219,10 +245,26 @@ pub enum GetDriveError {
     NotFound,
 }
 
-/// The error responses [`Client::update_drive`](super::Client::update_drive) declares: the same as [`Client::get_drive`](super::Client::get_drive)'s, so the same enum.
-pub type UpdateDriveError = GetDriveError;
-/// The error responses [`Client::delete_drive`](super::Client::delete_drive) declares: the same as [`Client::get_drive`](super::Client::get_drive)'s, so the same enum.
-pub type DeleteDriveError = GetDriveError;
+/// The error responses [`Client::update_drive`](super::Client::update_drive) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateDriveError {
+    /// `401`: Unauthorized
+    Unauthorized,
+    /// `404`: Drive not found
+    NotFound,
+}
+
+/// The error responses [`Client::delete_drive`](super::Client::delete_drive) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteDriveError {
+    /// `401`: Unauthorized
+    Unauthorized,
+    /// `404`: Drive not found
+    NotFound,
+}
+
 /// The error responses [`Client::create_drive_access_token`](super::Client::create_drive_access_token) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -249,14 +291,22 @@ pub enum GetDriveByExternalIdError {
     InternalServerError,
 }
 
-/// The error responses [`Client::get_drive_jwks`](super::Client::get_drive_jwks) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetDriveJwksError = ListAgentRevisionsError;
-/// The error responses [`Client::list_all_egress_gateways`](super::Client::list_all_egress_gateways) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListAllEgressGatewaysError = ListAgentRevisionsError;
-/// The error responses [`Client::get_egress_gateway_usage`](super::Client::get_egress_gateway_usage) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetEgressGatewayUsageError = ListAgentRevisionsError;
-/// The error responses [`Client::list_all_egress_i_ps`](super::Client::list_all_egress_i_ps) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListAllEgressIPsError = ListAgentRevisionsError;
+/// The error responses [`Client::get_drive_jwks`](super::Client::get_drive_jwks) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetDriveJwksError {}
+/// The error responses [`Client::list_all_egress_gateways`](super::Client::list_all_egress_gateways) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListAllEgressGatewaysError {}
+/// The error responses [`Client::get_egress_gateway_usage`](super::Client::get_egress_gateway_usage) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetEgressGatewayUsageError {}
+/// The error responses [`Client::list_all_egress_i_ps`](super::Client::list_all_egress_i_ps) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListAllEgressIPsError {}
 /// The error responses [`Client::get_workspace_features`](super::Client::get_workspace_features) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -353,10 +403,14 @@ pub enum DeleteFunctionError {
     InternalServerError(types::Error),
 }
 
-/// The error responses [`Client::list_function_revisions`](super::Client::list_function_revisions) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListFunctionRevisionsError = ListAgentRevisionsError;
-/// The error responses [`Client::list_images`](super::Client::list_images) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListImagesError = ListAgentRevisionsError;
+/// The error responses [`Client::list_function_revisions`](super::Client::list_function_revisions) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListFunctionRevisionsError {}
+/// The error responses [`Client::list_images`](super::Client::list_images) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListImagesError {}
 /// The error responses [`Client::create_image`](super::Client::create_image) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -365,10 +419,14 @@ pub enum CreateImageError {
     BadRequest,
 }
 
-/// The error responses [`Client::cleanup_images`](super::Client::cleanup_images) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type CleanupImagesError = ListAgentRevisionsError;
-/// The error responses [`Client::get_image`](super::Client::get_image) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetImageError = ListAgentRevisionsError;
+/// The error responses [`Client::cleanup_images`](super::Client::cleanup_images) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CleanupImagesError {}
+/// The error responses [`Client::get_image`](super::Client::get_image) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetImageError {}
 /// The error responses [`Client::delete_image`](super::Client::delete_image) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -427,8 +485,10 @@ pub enum DeleteImageTagError {
     NotFound,
 }
 
-/// The error responses [`Client::get_integration`](super::Client::get_integration) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetIntegrationError = ListAgentRevisionsError;
+/// The error responses [`Client::get_integration`](super::Client::get_integration) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetIntegrationError {}
 /// The error responses [`Client::list_integration_connections`](super::Client::list_integration_connections) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -503,22 +563,38 @@ pub enum DeleteIntegrationConnectionError {
     InternalServerError(types::Error),
 }
 
-/// The error responses [`Client::get_integration_connection_model_endpoint_configurations`](super::Client::get_integration_connection_model_endpoint_configurations) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetIntegrationConnectionModelEndpointConfigurationsError = ListAgentRevisionsError;
-/// The error responses [`Client::list_integration_connection_models`](super::Client::list_integration_connection_models) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListIntegrationConnectionModelsError = ListAgentRevisionsError;
-/// The error responses [`Client::get_integration_connection_model`](super::Client::get_integration_connection_model) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetIntegrationConnectionModelError = ListAgentRevisionsError;
-/// The error responses [`Client::list_jobs`](super::Client::list_jobs) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListJobsError = ListAgentRevisionsError;
-/// The error responses [`Client::create_job`](super::Client::create_job) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type CreateJobError = ListAgentRevisionsError;
-/// The error responses [`Client::get_job`](super::Client::get_job) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetJobError = ListAgentRevisionsError;
-/// The error responses [`Client::update_job`](super::Client::update_job) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type UpdateJobError = ListAgentRevisionsError;
-/// The error responses [`Client::delete_job`](super::Client::delete_job) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type DeleteJobError = ListAgentRevisionsError;
+/// The error responses [`Client::get_integration_connection_model_endpoint_configurations`](super::Client::get_integration_connection_model_endpoint_configurations) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetIntegrationConnectionModelEndpointConfigurationsError {}
+/// The error responses [`Client::list_integration_connection_models`](super::Client::list_integration_connection_models) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListIntegrationConnectionModelsError {}
+/// The error responses [`Client::get_integration_connection_model`](super::Client::get_integration_connection_model) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetIntegrationConnectionModelError {}
+/// The error responses [`Client::list_jobs`](super::Client::list_jobs) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListJobsError {}
+/// The error responses [`Client::create_job`](super::Client::create_job) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateJobError {}
+/// The error responses [`Client::get_job`](super::Client::get_job) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetJobError {}
+/// The error responses [`Client::update_job`](super::Client::update_job) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateJobError {}
+/// The error responses [`Client::delete_job`](super::Client::delete_job) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteJobError {}
 /// The error responses [`Client::list_job_executions`](super::Client::list_job_executions) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -529,8 +605,16 @@ pub enum ListJobExecutionsError {
     InternalServerError,
 }
 
-/// The error responses [`Client::create_job_execution`](super::Client::create_job_execution) declares: the same as [`Client::list_job_executions`](super::Client::list_job_executions)'s, so the same enum.
-pub type CreateJobExecutionError = ListJobExecutionsError;
+/// The error responses [`Client::create_job_execution`](super::Client::create_job_execution) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateJobExecutionError {
+    /// `400`: bad request
+    BadRequest,
+    /// `500`: internal server error
+    InternalServerError,
+}
+
 /// The error responses [`Client::get_job_execution`](super::Client::get_job_execution) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -543,8 +627,18 @@ pub enum GetJobExecutionError {
     InternalServerError,
 }
 
-/// The error responses [`Client::delete_job_execution`](super::Client::delete_job_execution) declares: the same as [`Client::get_job_execution`](super::Client::get_job_execution)'s, so the same enum.
-pub type DeleteJobExecutionError = GetJobExecutionError;
+/// The error responses [`Client::delete_job_execution`](super::Client::delete_job_execution) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteJobExecutionError {
+    /// `400`: bad request
+    BadRequest,
+    /// `404`: execution not found
+    NotFound,
+    /// `500`: internal server error
+    InternalServerError,
+}
+
 /// The error responses [`Client::list_job_execution_tasks`](super::Client::list_job_execution_tasks) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -557,12 +651,18 @@ pub enum ListJobExecutionTasksError {
     InternalServerError,
 }
 
-/// The error responses [`Client::list_job_revisions`](super::Client::list_job_revisions) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListJobRevisionsError = ListAgentRevisionsError;
-/// The error responses [`Client::list_locations`](super::Client::list_locations) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListLocationsError = ListAgentRevisionsError;
-/// The error responses [`Client::list_mcp_hub_definitions`](super::Client::list_mcp_hub_definitions) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListMcpHubDefinitionsError = ListAgentRevisionsError;
+/// The error responses [`Client::list_job_revisions`](super::Client::list_job_revisions) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListJobRevisionsError {}
+/// The error responses [`Client::list_locations`](super::Client::list_locations) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListLocationsError {}
+/// The error responses [`Client::list_mcp_hub_definitions`](super::Client::list_mcp_hub_definitions) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListMcpHubDefinitionsError {}
 /// The error responses [`Client::list_models`](super::Client::list_models) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -635,10 +735,14 @@ pub enum DeleteModelError {
     InternalServerError(types::Error),
 }
 
-/// The error responses [`Client::list_model_revisions`](super::Client::list_model_revisions) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListModelRevisionsError = ListAgentRevisionsError;
-/// The error responses [`Client::list_pending_image_shares`](super::Client::list_pending_image_shares) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListPendingImageSharesError = ListAgentRevisionsError;
+/// The error responses [`Client::list_model_revisions`](super::Client::list_model_revisions) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListModelRevisionsError {}
+/// The error responses [`Client::list_pending_image_shares`](super::Client::list_pending_image_shares) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListPendingImageSharesError {}
 /// The error responses [`Client::accept_image_share`](super::Client::accept_image_share) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -663,22 +767,38 @@ pub enum DeclineImageShareError {
     NotFound,
 }
 
-/// The error responses [`Client::list_policies`](super::Client::list_policies) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListPoliciesError = ListAgentRevisionsError;
-/// The error responses [`Client::create_policy`](super::Client::create_policy) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type CreatePolicyError = ListAgentRevisionsError;
-/// The error responses [`Client::get_policy`](super::Client::get_policy) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetPolicyError = ListAgentRevisionsError;
-/// The error responses [`Client::update_policy`](super::Client::update_policy) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type UpdatePolicyError = ListAgentRevisionsError;
-/// The error responses [`Client::delete_policy`](super::Client::delete_policy) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type DeletePolicyError = ListAgentRevisionsError;
-/// The error responses [`Client::get_policy_usages`](super::Client::get_policy_usages) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetPolicyUsagesError = ListAgentRevisionsError;
-/// The error responses [`Client::list_public_ips`](super::Client::list_public_ips) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListPublicIpsError = ListAgentRevisionsError;
-/// The error responses [`Client::list_sandbox_hub_definitions`](super::Client::list_sandbox_hub_definitions) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListSandboxHubDefinitionsError = ListAgentRevisionsError;
+/// The error responses [`Client::list_policies`](super::Client::list_policies) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListPoliciesError {}
+/// The error responses [`Client::create_policy`](super::Client::create_policy) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreatePolicyError {}
+/// The error responses [`Client::get_policy`](super::Client::get_policy) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetPolicyError {}
+/// The error responses [`Client::update_policy`](super::Client::update_policy) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdatePolicyError {}
+/// The error responses [`Client::delete_policy`](super::Client::delete_policy) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeletePolicyError {}
+/// The error responses [`Client::get_policy_usages`](super::Client::get_policy_usages) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetPolicyUsagesError {}
+/// The error responses [`Client::list_public_ips`](super::Client::list_public_ips) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListPublicIpsError {}
+/// The error responses [`Client::list_sandbox_hub_definitions`](super::Client::list_sandbox_hub_definitions) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListSandboxHubDefinitionsError {}
 /// The error responses [`Client::list_sandboxes`](super::Client::list_sandboxes) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -765,34 +885,62 @@ pub enum ForkSandboxError {
     InternalServerError(types::Error),
 }
 
-/// The error responses [`Client::list_sandbox_previews`](super::Client::list_sandbox_previews) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListSandboxPreviewsError = ListAgentRevisionsError;
-/// The error responses [`Client::create_sandbox_preview`](super::Client::create_sandbox_preview) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type CreateSandboxPreviewError = ListAgentRevisionsError;
-/// The error responses [`Client::get_sandbox_preview`](super::Client::get_sandbox_preview) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetSandboxPreviewError = ListAgentRevisionsError;
-/// The error responses [`Client::update_sandbox_preview`](super::Client::update_sandbox_preview) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type UpdateSandboxPreviewError = ListAgentRevisionsError;
-/// The error responses [`Client::delete_sandbox_preview`](super::Client::delete_sandbox_preview) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type DeleteSandboxPreviewError = ListAgentRevisionsError;
-/// The error responses [`Client::list_sandbox_preview_tokens`](super::Client::list_sandbox_preview_tokens) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListSandboxPreviewTokensError = ListAgentRevisionsError;
-/// The error responses [`Client::create_sandbox_preview_token`](super::Client::create_sandbox_preview_token) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type CreateSandboxPreviewTokenError = ListAgentRevisionsError;
-/// The error responses [`Client::delete_sandbox_preview_token`](super::Client::delete_sandbox_preview_token) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type DeleteSandboxPreviewTokenError = ListAgentRevisionsError;
-/// The error responses [`Client::list_sandbox_schedule_executions`](super::Client::list_sandbox_schedule_executions) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListSandboxScheduleExecutionsError = ListAgentRevisionsError;
-/// The error responses [`Client::list_sandbox_schedules`](super::Client::list_sandbox_schedules) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListSandboxSchedulesError = ListAgentRevisionsError;
-/// The error responses [`Client::create_sandbox_schedule`](super::Client::create_sandbox_schedule) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type CreateSandboxScheduleError = ListAgentRevisionsError;
-/// The error responses [`Client::get_sandbox_schedule`](super::Client::get_sandbox_schedule) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetSandboxScheduleError = ListAgentRevisionsError;
-/// The error responses [`Client::update_sandbox_schedule`](super::Client::update_sandbox_schedule) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type UpdateSandboxScheduleError = ListAgentRevisionsError;
-/// The error responses [`Client::delete_sandbox_schedule`](super::Client::delete_sandbox_schedule) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type DeleteSandboxScheduleError = ListAgentRevisionsError;
+/// The error responses [`Client::list_sandbox_previews`](super::Client::list_sandbox_previews) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListSandboxPreviewsError {}
+/// The error responses [`Client::create_sandbox_preview`](super::Client::create_sandbox_preview) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateSandboxPreviewError {}
+/// The error responses [`Client::get_sandbox_preview`](super::Client::get_sandbox_preview) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetSandboxPreviewError {}
+/// The error responses [`Client::update_sandbox_preview`](super::Client::update_sandbox_preview) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateSandboxPreviewError {}
+/// The error responses [`Client::delete_sandbox_preview`](super::Client::delete_sandbox_preview) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteSandboxPreviewError {}
+/// The error responses [`Client::list_sandbox_preview_tokens`](super::Client::list_sandbox_preview_tokens) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListSandboxPreviewTokensError {}
+/// The error responses [`Client::create_sandbox_preview_token`](super::Client::create_sandbox_preview_token) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateSandboxPreviewTokenError {}
+/// The error responses [`Client::delete_sandbox_preview_token`](super::Client::delete_sandbox_preview_token) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteSandboxPreviewTokenError {}
+/// The error responses [`Client::list_sandbox_schedule_executions`](super::Client::list_sandbox_schedule_executions) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListSandboxScheduleExecutionsError {}
+/// The error responses [`Client::list_sandbox_schedules`](super::Client::list_sandbox_schedules) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListSandboxSchedulesError {}
+/// The error responses [`Client::create_sandbox_schedule`](super::Client::create_sandbox_schedule) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateSandboxScheduleError {}
+/// The error responses [`Client::get_sandbox_schedule`](super::Client::get_sandbox_schedule) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetSandboxScheduleError {}
+/// The error responses [`Client::update_sandbox_schedule`](super::Client::update_sandbox_schedule) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateSandboxScheduleError {}
+/// The error responses [`Client::delete_sandbox_schedule`](super::Client::delete_sandbox_schedule) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteSandboxScheduleError {}
 /// The error responses [`Client::list_sandbox_snapshots`](super::Client::list_sandbox_snapshots) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -835,26 +983,46 @@ pub enum GetSandboxByExternalIdError {
     InternalServerError(types::Error),
 }
 
-/// The error responses [`Client::get_workspace_service_accounts`](super::Client::get_workspace_service_accounts) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetWorkspaceServiceAccountsError = ListAgentRevisionsError;
-/// The error responses [`Client::create_workspace_service_account`](super::Client::create_workspace_service_account) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type CreateWorkspaceServiceAccountError = ListAgentRevisionsError;
-/// The error responses [`Client::update_workspace_service_account`](super::Client::update_workspace_service_account) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type UpdateWorkspaceServiceAccountError = ListAgentRevisionsError;
-/// The error responses [`Client::delete_workspace_service_account`](super::Client::delete_workspace_service_account) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type DeleteWorkspaceServiceAccountError = ListAgentRevisionsError;
-/// The error responses [`Client::list_api_keys_for_service_account`](super::Client::list_api_keys_for_service_account) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListApiKeysForServiceAccountError = ListAgentRevisionsError;
-/// The error responses [`Client::create_api_key_for_service_account`](super::Client::create_api_key_for_service_account) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type CreateApiKeyForServiceAccountError = ListAgentRevisionsError;
-/// The error responses [`Client::delete_api_key_for_service_account`](super::Client::delete_api_key_for_service_account) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type DeleteApiKeyForServiceAccountError = ListAgentRevisionsError;
-/// The error responses [`Client::list_templates`](super::Client::list_templates) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListTemplatesError = ListAgentRevisionsError;
-/// The error responses [`Client::get_template`](super::Client::get_template) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetTemplateError = ListAgentRevisionsError;
-/// The error responses [`Client::list_workspace_users`](super::Client::list_workspace_users) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListWorkspaceUsersError = ListAgentRevisionsError;
+/// The error responses [`Client::get_workspace_service_accounts`](super::Client::get_workspace_service_accounts) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetWorkspaceServiceAccountsError {}
+/// The error responses [`Client::create_workspace_service_account`](super::Client::create_workspace_service_account) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateWorkspaceServiceAccountError {}
+/// The error responses [`Client::update_workspace_service_account`](super::Client::update_workspace_service_account) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateWorkspaceServiceAccountError {}
+/// The error responses [`Client::delete_workspace_service_account`](super::Client::delete_workspace_service_account) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteWorkspaceServiceAccountError {}
+/// The error responses [`Client::list_api_keys_for_service_account`](super::Client::list_api_keys_for_service_account) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListApiKeysForServiceAccountError {}
+/// The error responses [`Client::create_api_key_for_service_account`](super::Client::create_api_key_for_service_account) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateApiKeyForServiceAccountError {}
+/// The error responses [`Client::delete_api_key_for_service_account`](super::Client::delete_api_key_for_service_account) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteApiKeyForServiceAccountError {}
+/// The error responses [`Client::list_templates`](super::Client::list_templates) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListTemplatesError {}
+/// The error responses [`Client::get_template`](super::Client::get_template) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetTemplateError {}
+/// The error responses [`Client::list_workspace_users`](super::Client::list_workspace_users) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListWorkspaceUsersError {}
 /// The error responses [`Client::invite_workspace_user`](super::Client::invite_workspace_user) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -883,16 +1051,26 @@ pub enum RemoveWorkspaceUserError {
     NotFound,
 }
 
-/// The error responses [`Client::list_volume_templates`](super::Client::list_volume_templates) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListVolumeTemplatesError = ListAgentRevisionsError;
-/// The error responses [`Client::create_volume_template`](super::Client::create_volume_template) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type CreateVolumeTemplateError = ListAgentRevisionsError;
-/// The error responses [`Client::get_volume_template`](super::Client::get_volume_template) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetVolumeTemplateError = ListAgentRevisionsError;
-/// The error responses [`Client::update_volume_template`](super::Client::update_volume_template) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type UpdateVolumeTemplateError = ListAgentRevisionsError;
-/// The error responses [`Client::delete_volume_template`](super::Client::delete_volume_template) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type DeleteVolumeTemplateError = ListAgentRevisionsError;
+/// The error responses [`Client::list_volume_templates`](super::Client::list_volume_templates) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListVolumeTemplatesError {}
+/// The error responses [`Client::create_volume_template`](super::Client::create_volume_template) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateVolumeTemplateError {}
+/// The error responses [`Client::get_volume_template`](super::Client::get_volume_template) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetVolumeTemplateError {}
+/// The error responses [`Client::update_volume_template`](super::Client::update_volume_template) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateVolumeTemplateError {}
+/// The error responses [`Client::delete_volume_template`](super::Client::delete_volume_template) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteVolumeTemplateError {}
 /// The error responses [`Client::delete_volume_template_version`](super::Client::delete_volume_template_version) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -945,8 +1123,10 @@ pub enum GetVolumeError {
     InternalServerError(types::Error),
 }
 
-/// The error responses [`Client::update_volume`](super::Client::update_volume) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type UpdateVolumeError = ListAgentRevisionsError;
+/// The error responses [`Client::update_volume`](super::Client::update_volume) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UpdateVolumeError {}
 /// The error responses [`Client::delete_volume`](super::Client::delete_volume) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -977,30 +1157,54 @@ pub enum GetVolumeByExternalIdError {
     InternalServerError(types::Error),
 }
 
-/// The error responses [`Client::list_vp_cs`](super::Client::list_vp_cs) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListVpCsError = ListAgentRevisionsError;
-/// The error responses [`Client::create_vpc`](super::Client::create_vpc) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type CreateVpcError = ListAgentRevisionsError;
-/// The error responses [`Client::get_vpc`](super::Client::get_vpc) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetVpcError = ListAgentRevisionsError;
-/// The error responses [`Client::delete_vpc`](super::Client::delete_vpc) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type DeleteVpcError = ListAgentRevisionsError;
-/// The error responses [`Client::list_egress_gateways`](super::Client::list_egress_gateways) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListEgressGatewaysError = ListAgentRevisionsError;
-/// The error responses [`Client::create_egress_gateway`](super::Client::create_egress_gateway) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type CreateEgressGatewayError = ListAgentRevisionsError;
-/// The error responses [`Client::get_egress_gateway`](super::Client::get_egress_gateway) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetEgressGatewayError = ListAgentRevisionsError;
-/// The error responses [`Client::delete_egress_gateway`](super::Client::delete_egress_gateway) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type DeleteEgressGatewayError = ListAgentRevisionsError;
-/// The error responses [`Client::list_egress_i_ps`](super::Client::list_egress_i_ps) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type ListEgressIPsError = ListAgentRevisionsError;
-/// The error responses [`Client::create_egress_ip`](super::Client::create_egress_ip) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type CreateEgressIpError = ListAgentRevisionsError;
-/// The error responses [`Client::get_egress_ip`](super::Client::get_egress_ip) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type GetEgressIpError = ListAgentRevisionsError;
-/// The error responses [`Client::delete_egress_ip`](super::Client::delete_egress_ip) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type DeleteEgressIpError = ListAgentRevisionsError;
+/// The error responses [`Client::list_vp_cs`](super::Client::list_vp_cs) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListVpCsError {}
+/// The error responses [`Client::create_vpc`](super::Client::create_vpc) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateVpcError {}
+/// The error responses [`Client::get_vpc`](super::Client::get_vpc) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetVpcError {}
+/// The error responses [`Client::delete_vpc`](super::Client::delete_vpc) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteVpcError {}
+/// The error responses [`Client::list_egress_gateways`](super::Client::list_egress_gateways) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListEgressGatewaysError {}
+/// The error responses [`Client::create_egress_gateway`](super::Client::create_egress_gateway) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateEgressGatewayError {}
+/// The error responses [`Client::get_egress_gateway`](super::Client::get_egress_gateway) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetEgressGatewayError {}
+/// The error responses [`Client::delete_egress_gateway`](super::Client::delete_egress_gateway) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteEgressGatewayError {}
+/// The error responses [`Client::list_egress_i_ps`](super::Client::list_egress_i_ps) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListEgressIPsError {}
+/// The error responses [`Client::create_egress_ip`](super::Client::create_egress_ip) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateEgressIpError {}
+/// The error responses [`Client::get_egress_ip`](super::Client::get_egress_ip) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetEgressIpError {}
+/// The error responses [`Client::delete_egress_ip`](super::Client::delete_egress_ip) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DeleteEgressIpError {}
 /// The error responses [`Client::list_workspaces`](super::Client::list_workspaces) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1079,5 +1283,7 @@ pub enum LeaveWorkspaceError {
     NotFound,
 }
 
-/// The error responses [`Client::check_workspace_availability`](super::Client::check_workspace_availability) declares: the same as [`Client::list_agent_revisions`](super::Client::list_agent_revisions)'s, so the same enum.
-pub type CheckWorkspaceAvailabilityError = ListAgentRevisionsError;
+/// The error responses [`Client::check_workspace_availability`](super::Client::check_workspace_availability) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CheckWorkspaceAvailabilityError {}

@@ -5,9 +5,15 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SendMessageError {}
-/// The error responses [`Client::upload_file`](super::Client::upload_file) declares: the same as [`Client::send_message`](super::Client::send_message)'s, so the same enum.
-pub type UploadFileError = SendMessageError;
-/// The error responses [`Client::add_note`](super::Client::add_note) declares: the same as [`Client::send_message`](super::Client::send_message)'s, so the same enum.
-pub type AddNoteError = SendMessageError;
-/// The error responses [`Client::upload_avatar`](super::Client::upload_avatar) declares: the same as [`Client::send_message`](super::Client::send_message)'s, so the same enum.
-pub type UploadAvatarError = SendMessageError;
+/// The error responses [`Client::upload_file`](super::Client::upload_file) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UploadFileError {}
+/// The error responses [`Client::add_note`](super::Client::add_note) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum AddNoteError {}
+/// The error responses [`Client::upload_avatar`](super::Client::upload_avatar) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UploadAvatarError {}

@@ -5,7 +5,11 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreatePetError {}
-/// The error responses [`Client::create_sandbox`](super::Client::create_sandbox) declares: the same as [`Client::create_pet`](super::Client::create_pet)'s, so the same enum.
-pub type CreateSandboxError = CreatePetError;
-/// The error responses [`Client::put_rule`](super::Client::put_rule) declares: the same as [`Client::create_pet`](super::Client::create_pet)'s, so the same enum.
-pub type PutRuleError = CreatePetError;
+/// The error responses [`Client::create_sandbox`](super::Client::create_sandbox) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateSandboxError {}
+/// The error responses [`Client::put_rule`](super::Client::put_rule) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum PutRuleError {}

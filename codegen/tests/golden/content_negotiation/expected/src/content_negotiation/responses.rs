@@ -5,8 +5,10 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetReportError {}
-/// The error responses [`Client::get_status`](super::Client::get_status) declares: the same as [`Client::get_report`](super::Client::get_report)'s, so the same enum.
-pub type GetStatusError = GetReportError;
+/// The error responses [`Client::get_status`](super::Client::get_status) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetStatusError {}
 /// The error responses [`Client::download_export`](super::Client::download_export) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -5,5 +5,7 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetPetError {}
-/// The error responses [`Client::create_robot`](super::Client::create_robot) declares: the same as [`Client::get_pet`](super::Client::get_pet)'s, so the same enum.
-pub type CreateRobotError = GetPetError;
+/// The error responses [`Client::create_robot`](super::Client::create_robot) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateRobotError {}

@@ -5,7 +5,11 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RevokeApiKeyError {}
-/// The error responses [`Client::read_flows`](super::Client::read_flows) declares: the same as [`Client::revoke_api_key`](super::Client::revoke_api_key)'s, so the same enum.
-pub type ReadFlowsError = RevokeApiKeyError;
-/// The error responses [`Client::list_keys_for_account`](super::Client::list_keys_for_account) declares: the same as [`Client::revoke_api_key`](super::Client::revoke_api_key)'s, so the same enum.
-pub type ListKeysForAccountError = RevokeApiKeyError;
+/// The error responses [`Client::read_flows`](super::Client::read_flows) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ReadFlowsError {}
+/// The error responses [`Client::list_keys_for_account`](super::Client::list_keys_for_account) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListKeysForAccountError {}

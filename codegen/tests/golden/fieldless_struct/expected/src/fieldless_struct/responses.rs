@@ -5,5 +5,7 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MarkError {}
-/// The error responses [`Client::signal`](super::Client::signal) declares: the same as [`Client::mark`](super::Client::mark)'s, so the same enum.
-pub type SignalError = MarkError;
+/// The error responses [`Client::signal`](super::Client::signal) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SignalError {}

@@ -5,5 +5,7 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateChargeError {}
-/// The error responses [`Client::create_upload`](super::Client::create_upload) declares: the same as [`Client::create_charge`](super::Client::create_charge)'s, so the same enum.
-pub type CreateUploadError = CreateChargeError;
+/// The error responses [`Client::create_upload`](super::Client::create_upload) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateUploadError {}

@@ -5,5 +5,7 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListCustomersError {}
-/// The error responses [`Client::list_invoices`](super::Client::list_invoices) declares: the same as [`Client::list_customers`](super::Client::list_customers)'s, so the same enum.
-pub type ListInvoicesError = ListCustomersError;
+/// The error responses [`Client::list_invoices`](super::Client::list_invoices) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListInvoicesError {}

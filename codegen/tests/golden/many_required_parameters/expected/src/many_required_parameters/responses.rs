@@ -5,5 +5,7 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SearchError {}
-/// The error responses [`Client::few`](super::Client::few) declares: the same as [`Client::search`](super::Client::search)'s, so the same enum.
-pub type FewError = SearchError;
+/// The error responses [`Client::few`](super::Client::few) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum FewError {}

@@ -5,7 +5,11 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListPetsError {}
-/// The error responses [`Client::list_pets_post`](super::Client::list_pets_post) declares: the same as [`Client::list_pets`](super::Client::list_pets)'s, so the same enum.
-pub type ListPetsPostError = ListPetsError;
-/// The error responses [`Client::list_client_pets`](super::Client::list_client_pets) declares: the same as [`Client::list_pets`](super::Client::list_pets)'s, so the same enum.
-pub type ListClientPetsError = ListPetsError;
+/// The error responses [`Client::list_pets_post`](super::Client::list_pets_post) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListPetsPostError {}
+/// The error responses [`Client::list_client_pets`](super::Client::list_client_pets) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListClientPetsError {}

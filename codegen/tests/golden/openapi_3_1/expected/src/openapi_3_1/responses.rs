@@ -5,5 +5,7 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListPetsError {}
-/// The error responses [`Client::ping_pet`](super::Client::ping_pet) declares: the same as [`Client::list_pets`](super::Client::list_pets)'s, so the same enum.
-pub type PingPetError = ListPetsError;
+/// The error responses [`Client::ping_pet`](super::Client::ping_pet) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum PingPetError {}

@@ -35,8 +35,10 @@ pub enum GetErrorSuccess {
     Accepted,
 }
 
-/// The error responses [`Client::error`](super::Client::error) declares: the same as [`Client::get`](super::Client::get)'s, so the same enum.
-pub type ErrorError = GetError;
+/// The error responses [`Client::error`](super::Client::error) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ErrorError {}
 /// The successes [`Client::error`](super::Client::error) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -47,5 +49,7 @@ pub enum ErrorSuccess {
     Accepted,
 }
 
-/// The error responses [`Client::builder_get`](super::Client::builder_get) declares: the same as [`Client::get`](super::Client::get)'s, so the same enum.
-pub type BuilderGetError = GetError;
+/// The error responses [`Client::builder_get`](super::Client::builder_get) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum BuilderGetError {}

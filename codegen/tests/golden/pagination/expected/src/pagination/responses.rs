@@ -5,15 +5,27 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListAgentsError {}
-/// The error responses [`Client::project_list`](super::Client::project_list) declares: the same as [`Client::list_agents`](super::Client::list_agents)'s, so the same enum.
-pub type ProjectListError = ListAgentsError;
-/// The error responses [`Client::list_charges`](super::Client::list_charges) declares: the same as [`Client::list_agents`](super::Client::list_agents)'s, so the same enum.
-pub type ListChargesError = ListAgentsError;
-/// The error responses [`Client::list_files`](super::Client::list_files) declares: the same as [`Client::list_agents`](super::Client::list_agents)'s, so the same enum.
-pub type ListFilesError = ListAgentsError;
-/// The error responses [`Client::list_messages`](super::Client::list_messages) declares: the same as [`Client::list_agents`](super::Client::list_agents)'s, so the same enum.
-pub type ListMessagesError = ListAgentsError;
-/// The error responses [`Client::list_events`](super::Client::list_events) declares: the same as [`Client::list_agents`](super::Client::list_agents)'s, so the same enum.
-pub type ListEventsError = ListAgentsError;
-/// The error responses [`Client::list_records`](super::Client::list_records) declares: the same as [`Client::list_agents`](super::Client::list_agents)'s, so the same enum.
-pub type ListRecordsError = ListAgentsError;
+/// The error responses [`Client::project_list`](super::Client::project_list) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ProjectListError {}
+/// The error responses [`Client::list_charges`](super::Client::list_charges) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListChargesError {}
+/// The error responses [`Client::list_files`](super::Client::list_files) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListFilesError {}
+/// The error responses [`Client::list_messages`](super::Client::list_messages) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListMessagesError {}
+/// The error responses [`Client::list_events`](super::Client::list_events) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListEventsError {}
+/// The error responses [`Client::list_records`](super::Client::list_records) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListRecordsError {}

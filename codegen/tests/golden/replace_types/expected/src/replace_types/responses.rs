@@ -5,7 +5,11 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetInvoiceError {}
-/// The error responses [`Client::get_balance`](super::Client::get_balance) declares: the same as [`Client::get_invoice`](super::Client::get_invoice)'s, so the same enum.
-pub type GetBalanceError = GetInvoiceError;
-/// The error responses [`Client::set_balance`](super::Client::set_balance) declares: the same as [`Client::get_invoice`](super::Client::get_invoice)'s, so the same enum.
-pub type SetBalanceError = GetInvoiceError;
+/// The error responses [`Client::get_balance`](super::Client::get_balance) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetBalanceError {}
+/// The error responses [`Client::set_balance`](super::Client::set_balance) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SetBalanceError {}

@@ -5,7 +5,11 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetOpenError {}
-/// The error responses [`Client::do_admin`](super::Client::do_admin) declares: the same as [`Client::get_open`](super::Client::get_open)'s, so the same enum.
-pub type DoAdminError = GetOpenError;
-/// The error responses [`Client::needs_both`](super::Client::needs_both) declares: the same as [`Client::get_open`](super::Client::get_open)'s, so the same enum.
-pub type NeedsBothError = GetOpenError;
+/// The error responses [`Client::do_admin`](super::Client::do_admin) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DoAdminError {}
+/// The error responses [`Client::needs_both`](super::Client::needs_both) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum NeedsBothError {}

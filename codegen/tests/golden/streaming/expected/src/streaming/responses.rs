@@ -15,9 +15,15 @@ pub enum CreateChatError {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateCompletionError {}
-/// The error responses [`Client::watch_job`](super::Client::watch_job) declares: the same as [`Client::create_completion`](super::Client::create_completion)'s, so the same enum.
-pub type WatchJobError = CreateCompletionError;
-/// The error responses [`Client::tail_logs`](super::Client::tail_logs) declares: the same as [`Client::create_completion`](super::Client::create_completion)'s, so the same enum.
-pub type TailLogsError = CreateCompletionError;
-/// The error responses [`Client::download_file`](super::Client::download_file) declares: the same as [`Client::create_completion`](super::Client::create_completion)'s, so the same enum.
-pub type DownloadFileError = CreateCompletionError;
+/// The error responses [`Client::watch_job`](super::Client::watch_job) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum WatchJobError {}
+/// The error responses [`Client::tail_logs`](super::Client::tail_logs) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum TailLogsError {}
+/// The error responses [`Client::download_file`](super::Client::download_file) declares.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum DownloadFileError {}
