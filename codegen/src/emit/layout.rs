@@ -94,6 +94,7 @@ impl Writer {
 
     /// A line that closes a block, one level out.
     pub fn close(&mut self, line: &str) -> &mut Self {
+        debug_assert!(self.depth > 0, "a block is open");
         self.depth = self.depth.saturating_sub(1);
         self.line(line)
     }
@@ -124,12 +125,18 @@ impl Writer {
     /// most 34 columns (its `end_with_max_width(34)`), and fits the margin; otherwise a field per
     /// line, one level in.
     pub fn struct_expr(&mut self, prefix: &str, path: &str, fields: &[String], suffix: &str) -> &mut Self {
-        if fields.is_empty() {
-            return self.line(&format!("{prefix}{path} {{}}{suffix}"));
-        }
-        let expr = format!("{path} {{ {} }}", fields.join(", "));
+        // Measured from the path to the closing brace, without it; empty braces measure one
+        // column more than they hold (prettyplease's `offset` on a block without breaks).
+        let (expr, width) = match fields.is_empty() {
+            true => (format!("{path} {{}}"), path.len() + 3),
+            false => {
+                let expr = format!("{path} {{ {} }}", fields.join(", "));
+                let width = expr.len() - 1;
+                (expr, width)
+            }
+        };
         let one_line = format!("{prefix}{expr}{suffix}");
-        if expr.len() <= STRUCT_EXPR_WIDTH + 1 && self.fits(&one_line) {
+        if width <= STRUCT_EXPR_WIDTH && self.fits(&one_line) {
             return self.line(&one_line);
         }
         self.open(&format!("{prefix}{path} {{"));
@@ -157,6 +164,7 @@ impl Writer {
     /// Items at the current depth (the top level, or members of the `impl` block being
     /// written), printed by prettyplease.
     pub fn tokens(&mut self, tokens: TokenStream) -> &mut Self {
+        debug_assert!(self.depth <= 1, "tokens are printed at the top level or one level in");
         if !tokens.is_empty() {
             self.end_text();
             self.pieces.push(Piece::Tokens { tokens, depth: self.depth });
@@ -171,6 +179,7 @@ impl Writer {
     }
 
     pub fn finish(mut self) -> Item {
+        debug_assert_eq!(self.depth, 0, "every block opened is closed");
         self.end_text();
         Item::Laid(Laid { pieces: self.pieces })
     }
@@ -179,6 +188,58 @@ impl Writer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `source` (items) as prettyplease prints it.
+    fn printed(source: &str) -> String {
+        prettyplease::unparse(&syn::parse_file(source).expect("the source parses"))
+    }
+
+    /// A function whose body the writer lays out, as text.
+    fn laid_fn(body: impl FnOnce(&mut Writer)) -> String {
+        let mut writer = Writer::new();
+        writer.open("fn f() {");
+        body(&mut writer);
+        writer.close("}");
+        let Item::Laid(laid) = writer.finish() else { panic!("a laid item") };
+        assert!(laid.fits());
+        laid.source()
+    }
+
+    /// Signatures and calls of every length around the margin read as prettyplease prints them.
+    #[test]
+    fn lists_break_where_prettyplease_breaks_them() {
+        for length in 40..100 {
+            let name = format!("m{}", "a".repeat(length - 40));
+            let params = ["&self".to_string(), "first: impl Into<String>".to_string(), "second: types::Pet".to_string()];
+            let mut writer = Writer::new();
+            writer.open("impl A {");
+            writer.line("#[inline]");
+            writer.list(&format!("pub fn {name}("), &params, ") -> requests::GetPet<'_> {");
+            writer.list(&format!("requests::{name}::new("), &["self".to_string(), "first.into()".to_string()], ")");
+            writer.close("}");
+            writer.close("}");
+            let Item::Laid(laid) = writer.finish() else { panic!("a laid item") };
+            if laid.fits() {
+                let text = laid.source();
+                assert_eq!(text, printed(&text), "a name of {length} columns");
+            }
+        }
+    }
+
+    /// Struct expressions with and without fields, with paths of every length around
+    /// prettyplease's 34-column rule, read as prettyplease prints them.
+    #[test]
+    fn struct_expressions_break_where_prettyplease_breaks_them() {
+        for length in 20..60 {
+            let path = format!("P{}", "a".repeat(length - 1));
+            for fields in [vec![], vec!["a: 1".to_string()], vec!["a".to_string(), "bb: x.y()?".to_string()]] {
+                let text = laid_fn(|out| {
+                    out.struct_expr("Ok(", &path, &fields, ")");
+                });
+                assert_eq!(text, printed(&text), "{length} columns, {} fields", fields.len());
+            }
+        }
+    }
 
     #[test]
     fn docs_are_written_as_prettyplease_prints_doc_attributes() {

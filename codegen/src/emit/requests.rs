@@ -173,17 +173,9 @@ fn builder(api: &Api, op: &Operation) -> Item {
         .map(|(field, binding)| if field == binding { field.to_string() } else { format!("{field}: {binding}") })
         .collect();
     if let Some(group) = &op.required_type {
-        let group = ident(group);
-        let one_line = format!("let {group} {{ {} }} = required;", unpacked.join(", "));
-        if out.fits(&one_line) {
-            out.line(&one_line);
-        } else {
-            out.open(&format!("let {group} {{"));
-            for field in &unpacked {
-                out.line(&format!("{field},"));
-            }
-            out.close("} = required;");
-        }
+        // On one line: prettyplease measures this pattern its own way (it keeps up to 98
+        // columns), so a longer line leaves the builder to it (see `Laid::fits`).
+        out.line(&format!("let {} {{ {} }} = required;", ident(group), unpacked.join(", ")));
     }
     let inits: Vec<String> = std::iter::once("client".to_string())
         .chain(unpacked.iter().cloned())

@@ -46,9 +46,9 @@ pub fn text_literal(text: &str) -> String {
 /// laid out by an emitter rather than the format stage (see `structs`): the tokens [`Paths`]
 /// prints, so std items keep the absolute paths a module without their imports needs (where
 /// [`RustType::text`] writes them as a caller with the imports would), and spelling a generated
-/// type records the module's import as it does for tokens. Types hold only paths,
-/// generic arguments, references, tuples and arrays, so a space is needed only between two
-/// words and after a comma or semicolon.
+/// type records the module's import as it does for tokens. Spaced as prettyplease spaces types
+/// (and the short expressions emitters write the same way, `value.into()`): between two words,
+/// after a comma or semicolon (not before a closing bracket: `(u8,)`), around `+`, `=` and `->`.
 pub fn type_text(tokens: &TokenStream) -> String {
     fn write(tokens: TokenStream, out: &mut String) {
         use proc_macro2::{Delimiter, TokenTree};
@@ -67,9 +67,19 @@ pub fn type_text(tokens: &TokenStream) -> String {
                     if punct.as_char() == ':' && matches!(keyword, Some("impl" | "dyn" | "mut")) {
                         out.push(' ');
                     }
-                    out.push(punct.as_char());
-                    if matches!(punct.as_char(), ',' | ';') {
-                        out.push(' ');
+                    match punct.as_char() {
+                        ',' | ';' => {
+                            out.push(punct.as_char());
+                            out.push(' ');
+                        }
+                        '+' | '=' => {
+                            out.push(' ');
+                            out.push(punct.as_char());
+                            out.push(' ');
+                        }
+                        '-' => out.push_str(" -"),
+                        '>' if out.ends_with(" -") => out.push_str("> "),
+                        other => out.push(other),
                     }
                 }
                 TokenTree::Group(group) => {
@@ -81,6 +91,10 @@ pub fn type_text(tokens: &TokenStream) -> String {
                     };
                     out.push_str(open);
                     write(group.stream(), out);
+                    // A trailing comma (a one-element tuple) hugs the bracket.
+                    if out.ends_with(", ") {
+                        out.pop();
+                    }
                     out.push_str(close);
                 }
             }
@@ -333,8 +347,32 @@ fn absolute(path: &[&str]) -> TokenStream {
 mod tests {
     use quote::quote;
 
-    use super::{Imports, Paths, RUNTIME, SAMPLE, SCHEME, TYPES};
+    use super::{Imports, Paths, RUNTIME, SAMPLE, SCHEME, TYPES, type_text};
     use crate::model::{TypeId, TypeRef};
+
+    /// Types written as text read as prettyplease prints them, the `[replace-types]` kinds a
+    /// setting may name among them.
+    #[test]
+    fn type_text_spaces_types_as_prettyplease_does() {
+        let types = [
+            "Option<Vec<types::Pet>>",
+            "&'static str",
+            "impl ::core::convert::Into<::std::string::String>",
+            "(u8,)",
+            "(u8, String)",
+            "Box<dyn std::any::Any + Send + 'static>",
+            "fn(u8) -> u8",
+            "Box<dyn Iterator<Item = u8>>",
+            "[u8; 4]",
+            "&'a mut ::std::vec::Vec<u8>",
+        ];
+        for ty in types {
+            let tokens: proc_macro2::TokenStream = ty.parse().expect("a type");
+            let file: syn::File = syn::parse_str(&format!("type T = {ty};")).expect("a type alias");
+            let printed = prettyplease::unparse(&file);
+            assert_eq!(format!("type T = {};\n", type_text(&tokens)), printed, "{ty}");
+        }
+    }
 
     /// The model's one spelling, as tokens: prelude names short unless a generated type shadows
     /// them in the module, other items by absolute path, generated types through `types::`
