@@ -214,14 +214,21 @@ mod tests {
             let fixture = fixture.unwrap().path();
             specs.extend(["spec.yaml", "spec.json"].iter().map(|name| fixture.join(name)).filter(|path| path.exists()));
         }
+        let mut apis: Vec<(String, crate::model::Api)> = specs
+            .iter()
+            .map(|path| {
+                let shown = path.display().to_string();
+                let spec = crate::SpecInput::read(path, &shown).expect("the spec reads");
+                (shown.clone(), crate::build_api(&spec).unwrap_or_else(|e| panic!("{shown}: {e}")))
+            })
+            .collect();
+        apis.push(("names of every length".to_string(), crate::test_api(&names_of_every_length())));
         let (mut checked, mut wide) = (0, 0);
-        for path in &specs {
-            let shown = path.display().to_string();
-            let Ok(spec) = crate::SpecInput::read(path, &shown) else { continue };
-            let Ok(apis) = crate::build_apis(&[spec]) else { continue };
-            let config =
-                CrateConfig { package: "laid".into(), version: "0.1.0".into(), description: None, standalone: false };
-            for file in emit::plan_crate(&config, &apis) {
+        let config =
+            CrateConfig { package: "laid".into(), version: "0.1.0".into(), description: None, standalone: false };
+        for (shown, api) in apis {
+            let api = [api];
+            for file in emit::plan_crate(&config, &api) {
                 let FileContent::Rust(rust) = file.emit().content else { continue };
                 for item in rust.items.emit(0..rust.items.len()) {
                     let Item::Laid(laid) = item else { continue };
@@ -242,7 +249,33 @@ mod tests {
                 }
             }
         }
-        assert!(checked > 300 && wide > 0, "{checked} laid items checked, {wide} too wide");
+        assert!(checked > 400 && wide > 0, "{checked} laid items checked, {wide} too wide");
+    }
+
+    /// A spec whose operations, parameters and schemas have names of 4 to 70 characters, one
+    /// operation with no inputs, one with more required inputs than a function takes, each
+    /// schema with a required and an optional field: the lengths around every line the layout
+    /// breaks.
+    fn names_of_every_length() -> String {
+        let mut paths = String::new();
+        let mut schemas = String::new();
+        for length in 4..70 {
+            let name = format!("n{}", "a".repeat(length - 1));
+            paths.push_str(&format!(
+                "  /{name}:\n    get:\n      operationId: {name}\n      responses:\n        '200': {{description: OK, content: {{application/json: {{schema: {{$ref: '#/components/schemas/S{name}'}}}}}}}}\n"
+            ));
+            let query = |i: usize| {
+                format!("        - {{name: {name}{i}, in: query, required: true, schema: {{type: string}}}}\n")
+            };
+            paths.push_str(&format!(
+                "  /{name}/many:\n    post:\n      operationId: many_{name}\n      parameters:\n{}      responses:\n        '204': {{description: Done}}\n",
+                (0..6).map(query).collect::<String>()
+            ));
+            schemas.push_str(&format!(
+                "    S{name}:\n      type: object\n      required: [{name}]\n      properties:\n        {name}: {{type: string}}\n        o{name}: {{type: array, items: {{type: integer}}}}\n"
+            ));
+        }
+        format!("openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n{paths}components:\n  schemas:\n{schemas}")
     }
 
     #[test]

@@ -210,7 +210,8 @@ mod tests {
     fn lists_break_where_prettyplease_breaks_them() {
         for length in 40..100 {
             let name = format!("m{}", "a".repeat(length - 40));
-            let params = ["&self".to_string(), "first: impl Into<String>".to_string(), "second: types::Pet".to_string()];
+            let params =
+                ["&self".to_string(), "first: impl Into<String>".to_string(), "second: types::Pet".to_string()];
             let mut writer = Writer::new();
             writer.open("impl A {");
             writer.line("#[inline]");
