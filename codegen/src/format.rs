@@ -1,5 +1,6 @@
-//! Stage 4: token streams printed as formatted Rust (syn + prettyplease, in process), and every
-//! file given its preamble.
+//! Stage 4: token streams printed as formatted Rust (syn + prettyplease, in process), laid-out
+//! items written as they are when they fit prettyplease's margin (printed by it otherwise), and
+//! every file given its preamble.
 
 use crate::emit::{EmittedFile, FileContent, Item, Laid, Piece, RustFile};
 use crate::error::{Error, Result};

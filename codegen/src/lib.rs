@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module per stage, each reading only the previous stage's output:
 //! [`load`] (YAML/JSON, 3.1 lowered to 3.0, parsed) -> [`model`] (a typed IR, names resolved) ->
-//! [`emit`] (token streams, from the IR only) -> [`format`](mod@format) (prettyplease) -> [`write`](mod@write) (the
+//! [`emit`] (token streams, and regular items laid out as text, from the IR only) ->
+//! [`format`](mod@format) (prettyplease) -> [`write`](mod@write) (the
 //! freshness gate: compare with disk, then write or report).
 
 // The generated runtime's deviation records (`runtime/deviation.rs`, compiled here too), for

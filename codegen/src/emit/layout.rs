@@ -120,6 +120,28 @@ impl Writer {
         self
     }
 
+    /// A struct definition: `head` (`pub struct Name`), then each field's docs and line (`pub
+    /// name: Type,`) in braces; empty braces on the head's line.
+    pub fn struct_def(&mut self, head: &str, fields: &[(String, String)]) -> &mut Self {
+        if fields.is_empty() {
+            return self.line(&format!("{head} {{}}"));
+        }
+        self.open(&format!("{head} {{"));
+        for (docs, line) in fields {
+            self.docs(docs).line(line);
+        }
+        self.close("}")
+    }
+
+    /// A setter: `pub fn {name}(mut self, {param}) -> Self`, storing `Some({stored})` in `field`;
+    /// its docs and attributes are written before.
+    pub fn setter(&mut self, name: &str, param: &str, field: &str, stored: &str) -> &mut Self {
+        self.list(&format!("pub fn {name}("), &["mut self".to_string(), param.to_string()], ") -> Self {");
+        self.line(&format!("self.{field} = Some({stored});"));
+        self.line("self");
+        self.close("}")
+    }
+
     /// A struct expression `path { fields }` between `prefix` and `suffix` (`Ok(` and `)`): on
     /// one line when it is short, as prettyplease keeps a struct expression whose braces hold at
     /// most 34 columns (its `end_with_max_width(34)`), and fits the margin; otherwise a field per

@@ -114,8 +114,7 @@ fn server(api: &Api) -> TokenStream {
     }
 }
 
-/// The operation's type (its request, decoded), and the typed answers of its stub.
-/// The operation's type and its decoding, laid out as text (see [`super::layout`]); its stub's
+/// The operation's type (its request, decoded) and its decoding, laid out as text (see [`super::layout`]); its stub's
 /// answers are tokens, printed by prettyplease.
 fn operation(api: &Api, op: &Operation) -> Item {
     let paths = Paths::outside();
@@ -173,15 +172,9 @@ fn operation(api: &Api, op: &Operation) -> Item {
     ));
     out.line("#[derive(Debug, Clone, PartialEq)]");
     out.line("#[non_exhaustive]");
-    if fields.is_empty() {
-        out.line(&format!("pub struct {marker} {{}}"));
-    } else {
-        out.open(&format!("pub struct {marker} {{"));
-        for (doc, field, ty, _) in &fields {
-            out.docs(doc).line(&format!("pub {field}: {ty},"));
-        }
-        out.close("}");
-    }
+    let lines: Vec<(String, String)> =
+        fields.iter().map(|(doc, field, ty, _)| (doc.clone(), format!("pub {field}: {ty},"))).collect();
+    out.struct_def(&format!("pub struct {marker}"), &lines);
     out.open(&format!("impl {runtime}::mock::MockOperation for {marker} {{"));
     out.line("type Api = super::Client;");
     out.line(&format!("const NAME: &'static str = {};", text_literal(name)));

@@ -1,7 +1,7 @@
-//! Stage 3: the IR into files. Rust files are token streams here, yielded item by item (the
-//! format stage prints them), except the codec tables, which are laid out here (see [`Item`]);
-//! the manifest and the runtime are text. Emitters read only
-//! [`crate::model`] types.
+//! Stage 3: the IR into files. Rust files are yielded item by item (the format stage prints
+//! them): token streams, the codec tables laid out here, and the regular items laid out as
+//! prettyplease prints them (see [`Item`] and `layout`); the manifest and the runtime are text.
+//! Emitters read only [`crate::model`] types.
 
 mod calls;
 mod client;
@@ -16,6 +16,7 @@ mod mocks;
 mod operations;
 mod pagination;
 mod readme;
+mod request_setup;
 mod requests;
 mod responses;
 mod structs;

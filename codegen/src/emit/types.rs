@@ -72,20 +72,12 @@ fn struct_item(api: &Api, paths: Paths, def: &TypeDef, fields: &[Field], undecla
         Undeclared::Kept(extras) => Some(ident(extras).to_string()),
         _ => None,
     };
-    if fields.is_empty() && extras.is_none() {
-        out.line(&format!("pub struct {name} {{}}"));
-    } else {
-        out.open(&format!("pub struct {name} {{"));
-        for field in fields {
-            out.docs(&doc_text([field.docs.as_deref()]));
-            out.line(&format!("pub {}: {},", ident(&field.name), type_text(&field_type(api, paths, field))));
-        }
-        if let Some(extras) = extras {
-            out.docs("Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).");
-            out.line(&format!("pub {extras}: crate::runtime::Extras,"));
-        }
-        out.close("}");
+    let mut lines: Vec<(String, String)> = fields.iter().map(|field| field_line(api, paths, field)).collect();
+    if let Some(extras) = extras {
+        let docs = "Properties the API description does not declare, kept: see [`Extras`](crate::runtime::Extras).";
+        lines.push((docs.to_string(), format!("pub {extras}: crate::runtime::Extras,")));
     }
+    out.struct_def(&format!("pub struct {name}"), &lines);
     // Every struct has one: requests are built by callers, responses and events by their tests.
     constructor(api, paths, &mut out, &name, fields, def.required_type.as_ref(), &derives);
     out.finish()
@@ -110,12 +102,9 @@ fn constructor(
             let group = ident(group);
             out.docs(&format!("The required fields of [`{name}`], for [`{name}::new`]."));
             out.line(&format!("#[derive(Debug, Clone, PartialEq{derives})]"));
-            out.open(&format!("pub struct {group} {{"));
-            for field in fields.iter().filter(|f| f.presence.is_required()) {
-                out.docs(&doc_text([field.docs.as_deref()]));
-                out.line(&format!("pub {}: {},", ident(&field.name), type_text(&field_type(api, paths, field))));
-            }
-            out.close("}");
+            let required: Vec<(String, String)> =
+                fields.iter().filter(|f| f.presence.is_required()).map(|field| field_line(api, paths, field)).collect();
+            out.struct_def(&format!("pub struct {group}"), &required);
             (vec![format!("required: {group}")], vec!["required".to_string()])
         }
         None => required_bindings(fields)
@@ -134,13 +123,16 @@ fn constructor(
     for field in fields.iter().filter(|f| !f.presence.is_required()) {
         let (ty, stored) = field_input(api, paths, field, &value);
         out.docs(&format!("Sets [`{0}`](Self::{0}).", field.name));
-        let head = format!("pub fn {}(", ident(&field.setter));
-        out.list(&head, &["mut self".to_string(), format!("value: {}", type_text(&ty))], ") -> Self {");
-        out.line(&format!("self.{} = Some({});", ident(&field.name), type_text(&stored)));
-        out.line("self");
-        out.close("}");
+        let (setter, param) = (ident(&field.setter).to_string(), format!("value: {}", type_text(&ty)));
+        out.setter(&setter, &param, &ident(&field.name).to_string(), &type_text(&stored));
     }
     out.close("}");
+}
+
+/// A field of a struct: its docs, and its line (`pub name: Type,`).
+fn field_line(api: &Api, paths: Paths, field: &Field) -> (String, String) {
+    let line = format!("pub {}: {},", ident(&field.name), type_text(&field_type(api, paths, field)));
+    (doc_text([field.docs.as_deref()]), line)
 }
 
 /// The required fields of a struct, in order, each with the local name `new` binds it to and the
