@@ -67,7 +67,7 @@ impl<'a> RustFile<'a> {
 
 /// One item of a Rust file: tokens, which the format stage parses and prints; text an emitter
 /// laid out itself (a macro's table, which prettyplease would print as one run of tokens),
-/// written as it is; or an item laid out as prettyplease prints it (see [`layout`]).
+/// written as it is; or an item laid out as prettyplease prints it (see [`Laid`]).
 pub enum Item {
     Tokens(TokenStream),
     Text(String),
