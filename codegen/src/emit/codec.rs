@@ -6,6 +6,7 @@
 use quote::quote;
 
 use super::docs::{inner_doc_attrs, sanitize};
+use super::layout::LINE_WIDTH;
 use super::tokens::{RUNTIME, TYPES, ident, text_literal};
 use super::types::string_enum_codec;
 use super::{Imports, Item, Items, RustFile, structs, unions};
@@ -97,9 +98,6 @@ fn descriptor(op: &Operation) -> Item {
         literal(&op.origin),
     ))
 }
-
-/// The widest line prettyplease lays out before it breaks one (its `MARGIN`).
-const LINE_WIDTH: usize = 89;
 
 /// The codec of one type; an alias has none, nor a union whose `Deserialize` is derived.
 fn codec_item(api: &Api, def: &TypeDef) -> Option<Item> {
