@@ -111,7 +111,7 @@ mod stage {
                                 .pieces
                                 .into_iter()
                                 .map(|piece| match piece {
-                                    emit::Piece::Text(text) => text.len(),
+                                    emit::Piece::Text(text) | emit::Piece::Items { text, .. } => text.len(),
                                     emit::Piece::Tokens { tokens, .. } => tokens.into_iter().count(),
                                 })
                                 .sum(),

@@ -27,19 +27,27 @@ pub struct Laid {
 pub enum Piece {
     /// Whole lines, each ended by a line break.
     Text(String),
+    /// Whole items (at the top level, or members of an `impl` block one level in) laid out as
+    /// text: written as they are when they fit, otherwise printed by prettyplease on their own,
+    /// so one wide line costs its own item, not the whole laid item.
+    Items { text: String, depth: usize },
     /// Items printed by prettyplease: at the top level, or inside an `impl` block (one level in).
     Tokens { tokens: TokenStream, depth: usize },
 }
 
+/// Whether prettyplease would keep every line of `text` as it is: code lines within its margin
+/// (a doc comment is printed as it is, however long).
+pub fn text_fits(text: &str) -> bool {
+    text.lines().all(|line| line.len() <= LINE_WIDTH || line.trim_start().starts_with("///"))
+}
+
 impl Laid {
-    /// Whether prettyplease would keep every line of the text as it is: code lines within its
-    /// margin (a doc comment is printed as it is, however long).
+    /// Whether the text around the whole items fits (see [`text_fits`]): if not, the laid item
+    /// is printed by prettyplease as a whole.
     pub fn fits(&self) -> bool {
         self.pieces.iter().all(|piece| match piece {
-            Piece::Text(text) => {
-                text.lines().all(|line| line.len() <= LINE_WIDTH || line.trim_start().starts_with("///"))
-            }
-            Piece::Tokens { .. } => true,
+            Piece::Text(text) => text_fits(text),
+            Piece::Items { .. } | Piece::Tokens { .. } => true,
         })
     }
 
@@ -48,7 +56,7 @@ impl Laid {
         self.pieces
             .iter()
             .map(|piece| match piece {
-                Piece::Text(text) => text.clone(),
+                Piece::Text(text) | Piece::Items { text, .. } => text.clone(),
                 Piece::Tokens { tokens, .. } => tokens.to_string(),
             })
             .collect::<Vec<_>>()
@@ -179,6 +187,22 @@ impl Writer {
             } else {
                 self.line(&format!("/// {line}"))
             };
+        }
+        self
+    }
+
+    /// Whole items written by `write` at the current depth (the top level, or members of the
+    /// `impl` block being written): a piece of their own, printed by prettyplease alone when a
+    /// line of theirs is too wide (see [`Piece::Items`]).
+    pub fn items(&mut self, write: impl FnOnce(&mut Writer)) -> &mut Self {
+        debug_assert!(self.depth <= 1, "items are printed at the top level or one level in");
+        self.end_text();
+        let depth = self.depth;
+        write(self);
+        debug_assert_eq!(self.depth, depth, "whole items close every block they open");
+        let text = std::mem::take(&mut self.text);
+        if !text.is_empty() {
+            self.pieces.push(Piece::Items { text, depth });
         }
         self
     }

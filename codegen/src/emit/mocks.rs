@@ -181,10 +181,15 @@ fn operation(api: &Api, op: &Operation) -> Item {
     out.line(&format!("const METHOD: &'static str = {};", text_literal(method)));
     out.line(&format!("const PATH: &'static str = {};", text_literal(path)));
     let request = if fields.is_empty() { "_request" } else { "request" };
-    out.list("fn decode(", &[format!("{request}: &{runtime}::mock::Received<'_>")], ") -> Result<Self, String> {");
     let decoded: Vec<String> = fields.iter().map(|(_, field, _, value)| format!("{field}: {value}")).collect();
-    out.struct_expr("Ok(", &marker.to_string(), &decoded, ")");
-    out.close("}");
+    // On its own: a required parameter's line is often too wide, and only `decode` then goes to
+    // prettyplease.
+    out.items(|out| {
+        let param = format!("{request}: &{runtime}::mock::Received<'_>");
+        out.list("fn decode(", &[param], ") -> Result<Self, String> {");
+        out.struct_expr("Ok(", &marker.to_string(), &decoded, ")");
+        out.close("}");
+    });
     out.close("}");
     out.tokens(answers(api, op, &marker));
     out.finish()

@@ -29,7 +29,8 @@ pub fn operations_module(api: &Api, krate: String) -> RustFile<'_> {
         let mut out = Writer::new();
         out.open("impl Client {");
         for op in &api.operations {
-            method(&mut out, api, op, &krate);
+            // Each method on its own: a line too wide sends only it to prettyplease.
+            out.items(|out| method(out, api, op, &krate));
         }
         out.close("}");
         out.finish()
