@@ -47,6 +47,14 @@ pub struct Route {
     pub check: fn(&Received<'_>) -> Result<(), String>,
 }
 
+impl Route {
+    /// The route of the operation `O`, from its constants: the generated routes name the
+    /// operation, not its name, method and path again.
+    pub const fn of<O: MockOperation>() -> Route {
+        Route { name: O::NAME, method: O::METHOD, path: O::PATH, check: check::<O> }
+    }
+}
+
 /// An operation of an API: it is also the request the mock server received, decoded.
 pub trait MockOperation: fmt::Debug + Sized + Send + Sync + 'static {
     /// The API it belongs to (its `Client`).

@@ -2,7 +2,7 @@
 //! items written as they are when they fit prettyplease's margin (printed by it otherwise), and
 //! every file given its preamble.
 
-use crate::emit::{EmittedFile, FileContent, Item, Laid, Piece, RustFile, text_fits};
+use crate::emit::{EmittedFile, FileContent, Item, Laid, Level, Piece, RustFile, text_fits};
 use crate::error::{Error, Result};
 
 /// One finished file: its path relative to the crate root, and its exact bytes.
@@ -102,13 +102,19 @@ fn print_laid(laid: Laid, printed: &mut String) -> syn::Result<()> {
         match piece {
             Piece::Text(text) => printed.push_str(&text),
             Piece::Items { text, .. } if text_fits(&text) => printed.push_str(&text),
-            Piece::Items { text, depth: 0 } => print_items(text.parse()?, printed)?,
-            Piece::Items { text, .. } => print_members(text.parse()?, printed)?,
-            Piece::Tokens { tokens, depth: 0 } => print_items(tokens, printed)?,
-            Piece::Tokens { tokens, .. } => print_members(tokens, printed)?,
+            Piece::Items { text, level } => print_at(level, text.parse()?, printed)?,
+            Piece::Tokens { tokens, level } => print_at(level, tokens, printed)?,
         }
     }
     Ok(())
+}
+
+/// Items printed by prettyplease at their level: of the file, or members of an `impl` block.
+fn print_at(level: Level, tokens: proc_macro2::TokenStream, printed: &mut String) -> syn::Result<()> {
+    match level {
+        Level::TopLevel => print_items(tokens, printed),
+        Level::InImpl => print_members(tokens, printed),
+    }
 }
 
 /// The members of an `impl` block, one level in, as prettyplease prints them inside it.
@@ -189,7 +195,8 @@ fn separate_lines(lines: &[&str], out: &mut String) {
         let Some(next) = lines.get(i + 1) else { continue };
         let indent = line.len() - line.trim_start().len();
         let next_indent = next.len() - next.trim_start().len();
-        let closes_item = (indent == 0 || indent == 4) && line.trim() == "}" && next_indent == indent;
+        // A block, or a list a `const` or `static` holds (`];`), ends the item.
+        let closes_item = (indent == 0 || indent == 4) && matches!(line.trim(), "}" | "];") && next_indent == indent;
         let ends_header = (line.starts_with("use ") || line.starts_with("//!")) && !next.starts_with(&line[..3]);
         let next_is_mod = next.contains("mod ")
             || next.starts_with("#[cfg(") && lines.get(i + 2).is_some_and(|after| after.contains("mod "));
@@ -292,8 +299,8 @@ mod tests {
 
     #[test]
     fn items_get_one_blank_line_between_them() {
-        let code = "//! Docs\nuse a;\nuse b;\npub struct A {}\nimpl A {\n    fn f() {\n        g();\n    }\n    fn h() {}\n}\nfn x() {\n    match y {\n        1 => {\n            z\n        }\n        _ => {}\n    }\n}\n";
-        let want = "//! Docs\n\nuse a;\nuse b;\n\npub struct A {}\nimpl A {\n    fn f() {\n        g();\n    }\n\n    fn h() {}\n}\n\nfn x() {\n    match y {\n        1 => {\n            z\n        }\n        _ => {}\n    }\n}\n";
+        let code = "//! Docs\nuse a;\nuse b;\npub struct A {}\nimpl A {\n    fn f() {\n        g();\n    }\n    fn h() {}\n}\nfn x() {\n    match y {\n        1 => {\n            z\n        }\n        _ => {}\n    }\n}\nconst L: &[u8] = &[\n    1,\n];\nfn y() {}\n";
+        let want = "//! Docs\n\nuse a;\nuse b;\n\npub struct A {}\nimpl A {\n    fn f() {\n        g();\n    }\n\n    fn h() {}\n}\n\nfn x() {\n    match y {\n        1 => {\n            z\n        }\n        _ => {}\n    }\n}\n\nconst L: &[u8] = &[\n    1,\n];\n\nfn y() {}\n";
         assert_eq!(separate_items(code), want);
     }
 }

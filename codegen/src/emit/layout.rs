@@ -30,9 +30,18 @@ pub enum Piece {
     /// Whole items (at the top level, or members of an `impl` block one level in) laid out as
     /// text: written as they are when they fit, otherwise printed by prettyplease on their own,
     /// so one wide line costs its own item, not the whole laid item.
-    Items { text: String, depth: usize },
+    Items { text: String, level: Level },
     /// Items printed by prettyplease: at the top level, or inside an `impl` block (one level in).
-    Tokens { tokens: TokenStream, depth: usize },
+    Tokens { tokens: TokenStream, level: Level },
+}
+
+/// Where the items of a piece stand: what the format stage parses and prints them as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Items of the file.
+    TopLevel,
+    /// Members of the `impl` block being written, one level in.
+    InImpl,
 }
 
 /// Whether prettyplease would keep every line of `text` as it is: code lines within its margin
@@ -195,14 +204,14 @@ impl Writer {
     /// `impl` block being written): a piece of their own, printed by prettyplease alone when a
     /// line of theirs is too wide (see [`Piece::Items`]).
     pub fn items(&mut self, write: impl FnOnce(&mut Writer)) -> &mut Self {
-        debug_assert!(self.depth <= 1, "items are printed at the top level or one level in");
+        let level = self.level();
         self.end_text();
         let depth = self.depth;
         write(self);
         debug_assert_eq!(self.depth, depth, "whole items close every block they open");
         let text = std::mem::take(&mut self.text);
         if !text.is_empty() {
-            self.pieces.push(Piece::Items { text, depth });
+            self.pieces.push(Piece::Items { text, level });
         }
         self
     }
@@ -210,12 +219,19 @@ impl Writer {
     /// Items at the current depth (the top level, or members of the `impl` block being
     /// written), printed by prettyplease.
     pub fn tokens(&mut self, tokens: TokenStream) -> &mut Self {
-        debug_assert!(self.depth <= 1, "tokens are printed at the top level or one level in");
+        let level = self.level();
         if !tokens.is_empty() {
             self.end_text();
-            self.pieces.push(Piece::Tokens { tokens, depth: self.depth });
+            self.pieces.push(Piece::Tokens { tokens, level });
         }
         self
+    }
+
+    /// The level items written now stand at: the top level or one level in, the only two the
+    /// format stage prints items at.
+    fn level(&self) -> Level {
+        debug_assert!(self.depth <= 1, "items are printed at the top level or one level in");
+        if self.depth == 0 { Level::TopLevel } else { Level::InImpl }
     }
 
     fn end_text(&mut self) {

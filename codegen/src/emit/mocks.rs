@@ -2,8 +2,6 @@
 //! the request a mock server received, decoded, and the typed answers of its stub; the API's
 //! routes and a client pointed at the server (see the runtime's `mock` module).
 
-use std::fmt::Write as _;
-
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -61,26 +59,15 @@ enum Part<'a> {
     Operation(&'a Operation),
 }
 
-/// Every operation's route, for the server's dispatch: data, written as text in the layout
-/// prettyplease gives it (one field per line; a route never fits on one), as the codec tables
-/// are, without a trip through syn.
+/// Every operation's route, for the server's dispatch: each made by the runtime from its
+/// operation's constants, laid out as text (see [`super::layout`]).
 fn routes(api: &Api) -> Item {
-    let literal = text_literal;
-    let mut text = String::from(
-        "/// Every operation's route, for the server's dispatch.\nconst ROUTES: &[runtime::mock::Route] = &[\n",
-    );
-    for op in &api.operations {
-        let _ = write!(
-            text,
-            "    runtime::mock::Route {{\n        name: {},\n        method: {},\n        path: {},\n        check: runtime::mock::check::<{}>,\n    }},\n",
-            literal(op.name.as_str()),
-            literal(op.method.as_str()),
-            literal(&op.path.text),
-            ident(&op.request_type),
-        );
-    }
-    text.push_str("];\n\n");
-    Item::Text(text)
+    let mut out = Writer::new();
+    out.docs("Every operation's route, for the server's dispatch.");
+    let routes: Vec<String> =
+        api.operations.iter().map(|op| format!("runtime::mock::Route::of::<{}>()", ident(&op.request_type))).collect();
+    out.list("const ROUTES: &[runtime::mock::Route] = &[", &routes, "];");
+    out.finish()
 }
 
 /// `start`, and the API's mock client.
@@ -114,6 +101,15 @@ fn server(api: &Api) -> TokenStream {
     }
 }
 
+/// A field of a mock operation's type: its docs, name and type, and the expression that decodes
+/// it from the received request.
+struct ReceivedField {
+    docs: String,
+    name: String,
+    ty: String,
+    decode: String,
+}
+
 /// The operation's type (its request, decoded) and its decoding, laid out as text (see [`super::layout`]); its stub's
 /// answers are tokens, printed by prettyplease.
 fn operation(api: &Api, op: &Operation) -> Item {
@@ -121,8 +117,7 @@ fn operation(api: &Api, op: &Operation) -> Item {
     let marker = ident(&op.request_type);
     let (name, method, path) = (op.name.as_str(), op.method.as_str(), op.path.text.as_str());
     let runtime = RUNTIME.spelled();
-    // Each field: its docs, name and type, and the expression that decodes it.
-    let mut fields: Vec<(String, String, String, String)> = Vec::new();
+    let mut fields: Vec<ReceivedField> = Vec::new();
     for param in &op.params {
         let wire = &param.wire_name;
         let ty = type_text(&paths.type_of(api, &param.ty));
@@ -147,7 +142,7 @@ fn operation(api: &Api, op: &Operation) -> Item {
             (_, true) => (ty, format!("{runtime}::mock::required({read}, {what})?")),
             (_, false) => (format!("Option<{ty}>"), read),
         };
-        fields.push((doc, ident(&param.name).to_string(), field_ty, value));
+        fields.push(ReceivedField { docs: doc, name: ident(&param.name).to_string(), ty: field_ty, decode: value });
     }
     if let Some(body) = &op.body {
         let (ty, read) = match body.encoding {
@@ -163,7 +158,7 @@ fn operation(api: &Api, op: &Operation) -> Item {
         } else {
             (format!("Option<{ty}>"), read.to_string())
         };
-        fields.push((doc, "body".to_string(), ty, value));
+        fields.push(ReceivedField { docs: doc, name: "body".to_string(), ty, decode: value });
     }
     let mut out = Writer::new();
     out.docs(&format!(
@@ -173,7 +168,7 @@ fn operation(api: &Api, op: &Operation) -> Item {
     out.line("#[derive(Debug, Clone, PartialEq)]");
     out.line("#[non_exhaustive]");
     let lines: Vec<(String, String)> =
-        fields.iter().map(|(doc, field, ty, _)| (doc.clone(), format!("pub {field}: {ty},"))).collect();
+        fields.iter().map(|field| (field.docs.clone(), format!("pub {}: {},", field.name, field.ty))).collect();
     out.struct_def(&format!("pub struct {marker}"), &lines);
     out.open(&format!("impl {runtime}::mock::MockOperation for {marker} {{"));
     out.line("type Api = super::Client;");
@@ -181,7 +176,7 @@ fn operation(api: &Api, op: &Operation) -> Item {
     out.line(&format!("const METHOD: &'static str = {};", text_literal(method)));
     out.line(&format!("const PATH: &'static str = {};", text_literal(path)));
     let request = if fields.is_empty() { "_request" } else { "request" };
-    let decoded: Vec<String> = fields.iter().map(|(_, field, _, value)| format!("{field}: {value}")).collect();
+    let decoded: Vec<String> = fields.iter().map(|field| format!("{}: {}", field.name, field.decode)).collect();
     // On its own: a required parameter's line is often too wide, and only `decode` then goes to
     // prettyplease.
     out.items(|out| {

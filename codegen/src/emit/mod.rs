@@ -30,7 +30,7 @@ use proc_macro2::TokenStream;
 use crate::model::Api;
 
 pub use krate::{CrateConfig, crate_features, depends_on};
-pub use layout::{Laid, Piece, text_fits};
+pub use layout::{Laid, Level, Piece, text_fits};
 pub use tokens::Imports;
 
 /// One file of the generated crate, relative to the crate root, with `/` separators.

@@ -49,24 +49,29 @@ fn method(out: &mut Writer, api: &Api, op: &Operation, krate: &str) {
     let endpoint = format!("`{} {}`", op.method.as_str(), op.path.text);
     let security = security_doc(api, &op.security);
     let requests = REQUESTS.spelled();
+    // The locals the required inputs are bound to: the streaming variant passes them on as they are.
+    let bindings: Vec<proc_macro2::Ident> = match op.required_type {
+        Some(_) => vec![quote::format_ident!("required")],
+        None => required_bindings(op).into_iter().map(|(_, binding)| binding).collect(),
+    };
     let (args, values): (Vec<String>, Vec<String>) = match &op.required_type {
         // More required inputs than a function should take: one struct of them. (Their types are
         // not written here, so that `types` is imported only where it is used.)
         Some(required) => (vec![format!("required: {requests}::{}", ident(required))], vec!["required".to_string()]),
         None => {
             let (mut args, mut values) = (Vec::new(), Vec::new());
-            let mut bindings = required_bindings(op).into_iter().map(|(_, binding)| binding);
+            let mut bindings = bindings.iter();
             for param in op.required_params() {
                 let arg = bindings.next().expect("a binding per required input");
                 let (ty, converts) = input_type(api, &param.ty);
                 args.push(format!("{arg}: {}", type_text(&ty)));
-                values.push(type_text(&stored(&arg, converts)));
+                values.push(type_text(&stored(arg, converts)));
             }
             if let Some(body) = op.body.as_ref().filter(|b| b.required) {
                 let arg = bindings.next().expect("a binding per required input");
                 let (ty, _, converts) = body_input(api, body);
                 args.push(format!("{arg}: {}", type_text(&ty)));
-                values.push(type_text(&stored(&arg, converts)));
+                values.push(type_text(&stored(arg, converts)));
             }
             (args, values)
         }
@@ -89,10 +94,7 @@ fn method(out: &mut Writer, api: &Api, op: &Operation, krate: &str) {
     if let Some(streaming) = &op.streaming {
         let method = ident(&streaming.method);
         let wrapper = ident(&streaming.request_type);
-        let names: Vec<String> = match op.required_type {
-            Some(_) => vec!["required".to_string()],
-            None => required_bindings(op).into_iter().map(|(_, binding)| binding.to_string()).collect(),
-        };
+        let names: Vec<String> = bindings.iter().map(ToString::to_string).collect();
         out.docs(&format!(
             "[`{0}`](Self::{0}), answered as server-sent events: the body's `{1}` is set to `true`.",
             op.name, streaming.flag

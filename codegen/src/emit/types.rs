@@ -29,30 +29,25 @@ pub fn types_module(api: &Api) -> RustFile<'_> {
 
 fn type_item(api: &Api, paths: Paths, def: &TypeDef) -> Item {
     let name = ident(&def.name);
-    match &def.kind {
-        TypeKind::Struct { fields, undeclared, .. } => struct_item(api, paths, def, fields, undeclared),
-        kind => {
-            let docs = doc_attrs([def.docs.as_deref()]);
-            let derives = derive_list(def);
-            Item::Tokens(match kind {
-                TypeKind::StringEnum { values } => string_enum(paths, docs, &derives, &name, values),
-                TypeKind::Untagged { variants, unmatched } => {
-                    unions::untagged_enum(api, paths, docs, &derives, &name, variants, *unmatched)
-                }
-                TypeKind::Tagged { property, variants } => {
-                    unions::tagged_enum(api, paths, docs, &derives, &name, property, variants)
-                }
-                TypeKind::Alias(ty) => {
-                    let ty = paths.type_of(api, ty);
-                    quote! {
-                        #docs
-                        pub type #name = #ty;
-                    }
-                }
-                TypeKind::Struct { .. } => unreachable!("structs are laid out above"),
-            })
+    let docs = || doc_attrs([def.docs.as_deref()]);
+    let derives = || derive_list(def);
+    Item::Tokens(match &def.kind {
+        TypeKind::Struct { fields, undeclared, .. } => return struct_item(api, paths, def, fields, undeclared),
+        TypeKind::StringEnum { values } => string_enum(paths, docs(), &derives(), &name, values),
+        TypeKind::Untagged { variants, unmatched } => {
+            unions::untagged_enum(api, paths, docs(), &derives(), &name, variants, *unmatched)
         }
-    }
+        TypeKind::Tagged { property, variants } => {
+            unions::tagged_enum(api, paths, docs(), &derives(), &name, property, variants)
+        }
+        TypeKind::Alias(ty) => {
+            let (docs, ty) = (docs(), paths.type_of(api, ty));
+            quote! {
+                #docs
+                pub type #name = #ty;
+            }
+        }
+    })
 }
 
 /// A struct, laid out as text (see [`super::layout`]): its docs, derives, fields, then its

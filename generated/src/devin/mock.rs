@@ -9,12 +9,7 @@ use super::responses;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "revoke_service_user_api_key",
-        method: "DELETE",
-        path: "/v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}",
-        check: runtime::mock::check::<RevokeServiceUserApiKey>,
-    },
+    runtime::mock::Route::of::<RevokeServiceUserApiKey>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

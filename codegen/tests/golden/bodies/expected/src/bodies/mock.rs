@@ -7,30 +7,10 @@ use crate::runtime;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "send_message",
-        method: "POST",
-        path: "/messages",
-        check: runtime::mock::check::<SendMessage>,
-    },
-    runtime::mock::Route {
-        name: "upload_file",
-        method: "PUT",
-        path: "/files/{name}",
-        check: runtime::mock::check::<UploadFile>,
-    },
-    runtime::mock::Route {
-        name: "add_note",
-        method: "POST",
-        path: "/notes",
-        check: runtime::mock::check::<AddNote>,
-    },
-    runtime::mock::Route {
-        name: "upload_avatar",
-        method: "POST",
-        path: "/avatars",
-        check: runtime::mock::check::<UploadAvatar>,
-    },
+    runtime::mock::Route::of::<SendMessage>(),
+    runtime::mock::Route::of::<UploadFile>(),
+    runtime::mock::Route::of::<AddNote>(),
+    runtime::mock::Route::of::<UploadAvatar>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

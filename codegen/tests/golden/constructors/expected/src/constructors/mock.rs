@@ -8,24 +8,9 @@ use super::types;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "create_pet",
-        method: "POST",
-        path: "/pets",
-        check: runtime::mock::check::<CreatePet>,
-    },
-    runtime::mock::Route {
-        name: "create_sandbox",
-        method: "POST",
-        path: "/sandboxes",
-        check: runtime::mock::check::<CreateSandbox>,
-    },
-    runtime::mock::Route {
-        name: "put_rule",
-        method: "PUT",
-        path: "/rules",
-        check: runtime::mock::check::<PutRule>,
-    },
+    runtime::mock::Route::of::<CreatePet>(),
+    runtime::mock::Route::of::<CreateSandbox>(),
+    runtime::mock::Route::of::<PutRule>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

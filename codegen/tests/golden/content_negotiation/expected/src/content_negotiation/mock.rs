@@ -9,24 +9,9 @@ use super::responses;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "get_report",
-        method: "GET",
-        path: "/reports/{id}",
-        check: runtime::mock::check::<GetReport>,
-    },
-    runtime::mock::Route {
-        name: "get_status",
-        method: "GET",
-        path: "/status",
-        check: runtime::mock::check::<GetStatus>,
-    },
-    runtime::mock::Route {
-        name: "download_export",
-        method: "GET",
-        path: "/exports/{id}/download",
-        check: runtime::mock::check::<DownloadExport>,
-    },
+    runtime::mock::Route::of::<GetReport>(),
+    runtime::mock::Route::of::<GetStatus>(),
+    runtime::mock::Route::of::<DownloadExport>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

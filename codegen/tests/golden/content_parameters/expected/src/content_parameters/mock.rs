@@ -8,12 +8,7 @@ use super::types;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "list_conversations",
-        method: "GET",
-        path: "/conversations",
-        check: runtime::mock::check::<ListConversations>,
-    },
+    runtime::mock::Route::of::<ListConversations>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

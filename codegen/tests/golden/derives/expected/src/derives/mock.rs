@@ -8,18 +8,8 @@ use super::types;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "get_pet",
-        method: "GET",
-        path: "/pets/{id}",
-        check: runtime::mock::check::<GetPet>,
-    },
-    runtime::mock::Route {
-        name: "create_robot",
-        method: "POST",
-        path: "/robots",
-        check: runtime::mock::check::<CreateRobot>,
-    },
+    runtime::mock::Route::of::<GetPet>(),
+    runtime::mock::Route::of::<CreateRobot>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

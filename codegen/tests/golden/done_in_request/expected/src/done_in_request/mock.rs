@@ -8,12 +8,7 @@ use super::types;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "create_completion",
-        method: "POST",
-        path: "/completions",
-        check: runtime::mock::check::<CreateCompletion>,
-    },
+    runtime::mock::Route::of::<CreateCompletion>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

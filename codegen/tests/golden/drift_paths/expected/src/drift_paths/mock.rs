@@ -9,24 +9,9 @@ use super::responses;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "list_keys",
-        method: "GET",
-        path: "/keys",
-        check: runtime::mock::check::<ListKeys>,
-    },
-    runtime::mock::Route {
-        name: "watch_keys",
-        method: "GET",
-        path: "/keys/events",
-        check: runtime::mock::check::<WatchKeys>,
-    },
-    runtime::mock::Route {
-        name: "export_keys",
-        method: "GET",
-        path: "/keys/export",
-        check: runtime::mock::check::<ExportKeys>,
-    },
+    runtime::mock::Route::of::<ListKeys>(),
+    runtime::mock::Route::of::<WatchKeys>(),
+    runtime::mock::Route::of::<ExportKeys>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

@@ -8,24 +8,9 @@ use super::types;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "revoke_api_key",
-        method: "DELETE",
-        path: "/v1/users/{user_id}/api-keys/{api_key_id}",
-        check: runtime::mock::check::<RevokeApiKey>,
-    },
-    runtime::mock::Route {
-        name: "read_flows",
-        method: "POST",
-        path: "/flows/filter",
-        check: runtime::mock::check::<ReadFlows>,
-    },
-    runtime::mock::Route {
-        name: "list_keys_for_account",
-        method: "GET",
-        path: "/accounts/{clientId}/keys",
-        check: runtime::mock::check::<ListKeysForAccount>,
-    },
+    runtime::mock::Route::of::<RevokeApiKey>(),
+    runtime::mock::Route::of::<ReadFlows>(),
+    runtime::mock::Route::of::<ListKeysForAccount>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

@@ -8,18 +8,8 @@ use super::types;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "mark",
-        method: "PUT",
-        path: "/mark",
-        check: runtime::mock::check::<Mark>,
-    },
-    runtime::mock::Route {
-        name: "signal",
-        method: "POST",
-        path: "/signal",
-        check: runtime::mock::check::<Signal>,
-    },
+    runtime::mock::Route::of::<Mark>(),
+    runtime::mock::Route::of::<Signal>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

@@ -7,18 +7,8 @@ use crate::runtime;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "create_charge",
-        method: "POST",
-        path: "/v1/charges",
-        check: runtime::mock::check::<CreateCharge>,
-    },
-    runtime::mock::Route {
-        name: "create_upload",
-        method: "POST",
-        path: "/v1/uploads",
-        check: runtime::mock::check::<CreateUpload>,
-    },
+    runtime::mock::Route::of::<CreateCharge>(),
+    runtime::mock::Route::of::<CreateUpload>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

@@ -6,9 +6,7 @@
 use crate::runtime;
 
 /// Every operation's route, for the server's dispatch.
-const ROUTES: &[runtime::mock::Route] = &[
-];
-
+const ROUTES: &[runtime::mock::Route] = &[];
 /// Starts a mock server of this API on `127.0.0.1`.
 pub async fn start() -> runtime::mock::MockServer<super::Client> {
     runtime::mock::MockServer::start().await

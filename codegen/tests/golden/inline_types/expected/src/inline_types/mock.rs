@@ -8,18 +8,8 @@ use super::types;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "list_customers",
-        method: "GET",
-        path: "/customers",
-        check: runtime::mock::check::<ListCustomers>,
-    },
-    runtime::mock::Route {
-        name: "list_invoices",
-        method: "GET",
-        path: "/invoices",
-        check: runtime::mock::check::<ListInvoices>,
-    },
+    runtime::mock::Route::of::<ListCustomers>(),
+    runtime::mock::Route::of::<ListInvoices>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

@@ -9,18 +9,8 @@ use super::responses;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "summarize",
-        method: "GET",
-        path: "/summaries/{a}",
-        check: runtime::mock::check::<Summarize>,
-    },
-    runtime::mock::Route {
-        name: "get_report",
-        method: "GET",
-        path: "/reports/{id}",
-        check: runtime::mock::check::<GetReport>,
-    },
+    runtime::mock::Route::of::<Summarize>(),
+    runtime::mock::Route::of::<GetReport>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

@@ -8,12 +8,7 @@ use super::types;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "create_organization_deployment_configuration_from_template_with_overrides",
-        method: "POST",
-        path: "/organizations/{organization}/deployments",
-        check: runtime::mock::check::<CreateConfigurationFromTemplateWithOverrides>,
-    },
+    runtime::mock::Route::of::<CreateConfigurationFromTemplateWithOverrides>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

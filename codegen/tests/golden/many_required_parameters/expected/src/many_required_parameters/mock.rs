@@ -8,18 +8,8 @@ use super::types;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "search",
-        method: "POST",
-        path: "/search/{index}/{kind}",
-        check: runtime::mock::check::<Search>,
-    },
-    runtime::mock::Route {
-        name: "few",
-        method: "GET",
-        path: "/few/{id}",
-        check: runtime::mock::check::<Few>,
-    },
+    runtime::mock::Route::of::<Search>(),
+    runtime::mock::Route::of::<Few>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

@@ -9,18 +9,8 @@ use super::responses;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "put_matrix",
-        method: "POST",
-        path: "/matrix",
-        check: runtime::mock::check::<PutMatrix>,
-    },
-    runtime::mock::Route {
-        name: "get_series",
-        method: "GET",
-        path: "/series",
-        check: runtime::mock::check::<GetSeries>,
-    },
+    runtime::mock::Route::of::<PutMatrix>(),
+    runtime::mock::Route::of::<GetSeries>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

@@ -6,15 +6,7 @@
 use crate::runtime;
 
 /// Every operation's route, for the server's dispatch.
-const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "ping",
-        method: "GET",
-        path: "/ping",
-        check: runtime::mock::check::<Ping>,
-    },
-];
-
+const ROUTES: &[runtime::mock::Route] = &[runtime::mock::Route::of::<Ping>()];
 /// Starts a mock server of this API on `127.0.0.1`.
 pub async fn start() -> runtime::mock::MockServer<super::Client> {
     runtime::mock::MockServer::start().await

@@ -8,24 +8,9 @@ use super::types;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "list_pets",
-        method: "GET",
-        path: "/pets",
-        check: runtime::mock::check::<ListPets>,
-    },
-    runtime::mock::Route {
-        name: "list_pets_post",
-        method: "POST",
-        path: "/pets",
-        check: runtime::mock::check::<ListPetsPost>,
-    },
-    runtime::mock::Route {
-        name: "list_client_pets",
-        method: "GET",
-        path: "/clients/{client}/pets",
-        check: runtime::mock::check::<ListClientPets>,
-    },
+    runtime::mock::Route::of::<ListPets>(),
+    runtime::mock::Route::of::<ListPetsPost>(),
+    runtime::mock::Route::of::<ListClientPets>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

@@ -8,18 +8,8 @@ use super::types;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "list_pets",
-        method: "GET",
-        path: "/pets",
-        check: runtime::mock::check::<ListPets>,
-    },
-    runtime::mock::Route {
-        name: "ping_pet",
-        method: "POST",
-        path: "/pets/{id}/ping",
-        check: runtime::mock::check::<PingPet>,
-    },
+    runtime::mock::Route::of::<ListPets>(),
+    runtime::mock::Route::of::<PingPet>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

@@ -8,30 +8,10 @@ use super::responses;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "get",
-        method: "GET",
-        path: "/a",
-        check: runtime::mock::check::<Get>,
-    },
-    runtime::mock::Route {
-        name: "get_error",
-        method: "GET",
-        path: "/b",
-        check: runtime::mock::check::<GetError>,
-    },
-    runtime::mock::Route {
-        name: "error",
-        method: "GET",
-        path: "/c",
-        check: runtime::mock::check::<Error2>,
-    },
-    runtime::mock::Route {
-        name: "builder_get",
-        method: "GET",
-        path: "/d",
-        check: runtime::mock::check::<BuilderGet>,
-    },
+    runtime::mock::Route::of::<Get>(),
+    runtime::mock::Route::of::<GetError>(),
+    runtime::mock::Route::of::<Error2>(),
+    runtime::mock::Route::of::<BuilderGet>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

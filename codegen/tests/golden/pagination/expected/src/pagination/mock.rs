@@ -8,48 +8,13 @@ use super::types;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "list_agents",
-        method: "GET",
-        path: "/agents",
-        check: runtime::mock::check::<ListAgents>,
-    },
-    runtime::mock::Route {
-        name: "project_list",
-        method: "GET",
-        path: "/projects",
-        check: runtime::mock::check::<ProjectList>,
-    },
-    runtime::mock::Route {
-        name: "list_charges",
-        method: "GET",
-        path: "/charges",
-        check: runtime::mock::check::<ListCharges>,
-    },
-    runtime::mock::Route {
-        name: "list_files",
-        method: "GET",
-        path: "/files",
-        check: runtime::mock::check::<ListFiles>,
-    },
-    runtime::mock::Route {
-        name: "list_messages",
-        method: "GET",
-        path: "/messages",
-        check: runtime::mock::check::<ListMessages>,
-    },
-    runtime::mock::Route {
-        name: "list_events",
-        method: "GET",
-        path: "/events",
-        check: runtime::mock::check::<ListEvents>,
-    },
-    runtime::mock::Route {
-        name: "list_records",
-        method: "GET",
-        path: "/records",
-        check: runtime::mock::check::<ListRecords>,
-    },
+    runtime::mock::Route::of::<ListAgents>(),
+    runtime::mock::Route::of::<ProjectList>(),
+    runtime::mock::Route::of::<ListCharges>(),
+    runtime::mock::Route::of::<ListFiles>(),
+    runtime::mock::Route::of::<ListMessages>(),
+    runtime::mock::Route::of::<ListEvents>(),
+    runtime::mock::Route::of::<ListRecords>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

@@ -7,15 +7,7 @@ use crate::runtime;
 use super::types;
 
 /// Every operation's route, for the server's dispatch.
-const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "search",
-        method: "POST",
-        path: "/search/{index}",
-        check: runtime::mock::check::<Search>,
-    },
-];
-
+const ROUTES: &[runtime::mock::Route] = &[runtime::mock::Route::of::<Search>()];
 /// Starts a mock server of this API on `127.0.0.1`.
 pub async fn start() -> runtime::mock::MockServer<super::Client> {
     runtime::mock::MockServer::start().await

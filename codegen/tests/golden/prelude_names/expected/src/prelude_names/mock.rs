@@ -8,15 +8,7 @@ use super::types;
 use super::responses;
 
 /// Every operation's route, for the server's dispatch.
-const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "put_thing",
-        method: "PUT",
-        path: "/things/{id}",
-        check: runtime::mock::check::<PutThing>,
-    },
-];
-
+const ROUTES: &[runtime::mock::Route] = &[runtime::mock::Route::of::<PutThing>()];
 /// Starts a mock server of this API on `127.0.0.1`.
 pub async fn start() -> runtime::mock::MockServer<super::Client> {
     runtime::mock::MockServer::start().await

@@ -8,24 +8,9 @@ use super::types;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "get_invoice",
-        method: "GET",
-        path: "/invoices/{id}",
-        check: runtime::mock::check::<GetInvoice>,
-    },
-    runtime::mock::Route {
-        name: "get_balance",
-        method: "GET",
-        path: "/balance",
-        check: runtime::mock::check::<GetBalance>,
-    },
-    runtime::mock::Route {
-        name: "set_balance",
-        method: "PUT",
-        path: "/balance",
-        check: runtime::mock::check::<SetBalance>,
-    },
+    runtime::mock::Route::of::<GetInvoice>(),
+    runtime::mock::Route::of::<GetBalance>(),
+    runtime::mock::Route::of::<SetBalance>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

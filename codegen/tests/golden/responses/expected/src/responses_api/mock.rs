@@ -9,24 +9,9 @@ use super::responses;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "get_thing",
-        method: "GET",
-        path: "/things/{id}",
-        check: runtime::mock::check::<GetThing>,
-    },
-    runtime::mock::Route {
-        name: "delete_thing",
-        method: "DELETE",
-        path: "/things/{id}",
-        check: runtime::mock::check::<DeleteThing>,
-    },
-    runtime::mock::Route {
-        name: "get_raw_thing",
-        method: "GET",
-        path: "/things/{id}/raw",
-        check: runtime::mock::check::<GetRawThing>,
-    },
+    runtime::mock::Route::of::<GetThing>(),
+    runtime::mock::Route::of::<DeleteThing>(),
+    runtime::mock::Route::of::<GetRawThing>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

@@ -7,24 +7,9 @@ use crate::runtime;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "get_open",
-        method: "GET",
-        path: "/open",
-        check: runtime::mock::check::<GetOpen>,
-    },
-    runtime::mock::Route {
-        name: "do_admin",
-        method: "POST",
-        path: "/admin",
-        check: runtime::mock::check::<DoAdmin>,
-    },
-    runtime::mock::Route {
-        name: "needs_both",
-        method: "GET",
-        path: "/both",
-        check: runtime::mock::check::<NeedsBoth>,
-    },
+    runtime::mock::Route::of::<GetOpen>(),
+    runtime::mock::Route::of::<DoAdmin>(),
+    runtime::mock::Route::of::<NeedsBoth>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

@@ -8,18 +8,8 @@ use super::responses;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "list_things",
-        method: "GET",
-        path: "/things",
-        check: runtime::mock::check::<ListThings>,
-    },
-    runtime::mock::Route {
-        name: "get_whole",
-        method: "GET",
-        path: "/whole",
-        check: runtime::mock::check::<GetWhole>,
-    },
+    runtime::mock::Route::of::<ListThings>(),
+    runtime::mock::Route::of::<GetWhole>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.

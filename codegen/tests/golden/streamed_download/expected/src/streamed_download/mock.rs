@@ -7,15 +7,7 @@ use crate::runtime;
 use super::responses;
 
 /// Every operation's route, for the server's dispatch.
-const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "download_file",
-        method: "GET",
-        path: "/files/{id}/content",
-        check: runtime::mock::check::<DownloadFile>,
-    },
-];
-
+const ROUTES: &[runtime::mock::Route] = &[runtime::mock::Route::of::<DownloadFile>()];
 /// Starts a mock server of this API on `127.0.0.1`.
 pub async fn start() -> runtime::mock::MockServer<super::Client> {
     runtime::mock::MockServer::start().await

@@ -9,36 +9,11 @@ use super::responses;
 
 /// Every operation's route, for the server's dispatch.
 const ROUTES: &[runtime::mock::Route] = &[
-    runtime::mock::Route {
-        name: "create_chat",
-        method: "POST",
-        path: "/chat",
-        check: runtime::mock::check::<CreateChat>,
-    },
-    runtime::mock::Route {
-        name: "create_completion",
-        method: "POST",
-        path: "/completions",
-        check: runtime::mock::check::<CreateCompletion>,
-    },
-    runtime::mock::Route {
-        name: "watch_job",
-        method: "GET",
-        path: "/jobs/{id}/events",
-        check: runtime::mock::check::<WatchJob>,
-    },
-    runtime::mock::Route {
-        name: "tail_logs",
-        method: "GET",
-        path: "/logs",
-        check: runtime::mock::check::<TailLogs>,
-    },
-    runtime::mock::Route {
-        name: "download_file",
-        method: "GET",
-        path: "/files/{id}/content",
-        check: runtime::mock::check::<DownloadFile>,
-    },
+    runtime::mock::Route::of::<CreateChat>(),
+    runtime::mock::Route::of::<CreateCompletion>(),
+    runtime::mock::Route::of::<WatchJob>(),
+    runtime::mock::Route::of::<TailLogs>(),
+    runtime::mock::Route::of::<DownloadFile>(),
 ];
 
 /// Starts a mock server of this API on `127.0.0.1`.
