@@ -7,6 +7,9 @@
 //! with its defaults, raw reqwest with the same time limit, and both with no time limit or
 //! retries), starting with a different side each round, so drift hits every side alike, and the
 //! ratio of medians is the figure to quote.
+//!
+//! `PAIRED_SIDE=N` (0 to 3, in the order printed) makes only side N's requests, untimed: for a
+//! profiler (`valgrind --tool=callgrind`, `perf record`) to see one side alone.
 
 mod support;
 
@@ -29,6 +32,11 @@ fn main() {
         ("generated client, no time limit or retries", &|| drop(one_generated(&SETUP.bare_client))),
         ("raw reqwest, no time limit", &|| drop(one_raw(None))),
     ];
+    if let Some(side) = std::env::var("PAIRED_SIDE").ok().and_then(|side| side.parse::<usize>().ok()) {
+        let (_, side) = sides.get(side).expect("PAIRED_SIDE is 0 to 3");
+        (0..rounds).for_each(|_| side());
+        return;
+    }
     for _ in 0..WARM_UP {
         sides.iter().for_each(|(_, side)| side());
     }

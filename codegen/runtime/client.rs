@@ -397,7 +397,9 @@ impl Client {
         path: &str,
         security: Security,
     ) -> Result<Request, InvalidRequest> {
-        let url = format!("{}{}", self.shared.base_url, path);
+        let mut url = String::with_capacity(self.shared.base_url.len() + path.len());
+        url.push_str(&self.shared.base_url);
+        url.push_str(path);
         let url = Url::parse(&url).map_err(|e| InvalidRequest(format!("invalid URL `{url}`: {e}")))?;
         self.authorized(operation, method, url, security)
     }

@@ -177,13 +177,18 @@ impl Client {
         attempts: &AtomicU32,
     ) -> impl Future<Output = Result<(RawResponse, Option<RetryStopped>), Unanswered>> {
         let limit = self.shared.max_response_bytes;
-        let accept = Some("application/json");
+        // A constant: `from_static` checks its text when it runs, and a `const` runs it once, when compiling.
+        const JSON: HeaderValue = HeaderValue::from_static("application/json");
+        let accept = Some(JSON);
         self.execute(
             request,
             call,
             accept,
             move |http, mut request: reqwest::Request, time_limit| async move {
-                *request.timeout_mut() = time_limit;
+                // Set only when there is a limit: the first setting allocates the request's extensions.
+                if time_limit.is_some() {
+                    *request.timeout_mut() = time_limit;
+                }
                 let mut response = http.execute(request).await?;
                 let status = response.status();
                 let url = response.url().clone();
@@ -298,7 +303,7 @@ impl Client {
         &'s self,
         mut request: Request,
         call: &CallOptions,
-        accept: Option<&'static str>,
+        accept: Option<HeaderValue>,
         attempt: impl Fn(&'s reqwest::Client, reqwest::Request, Option<Duration>) -> Fut,
         attempts: &AtomicU32,
     ) -> impl Future<Output = Result<(R, Option<RetryStopped>), Unanswered>>
@@ -337,18 +342,17 @@ impl Client {
             }
             let http = self.shared.http_for(request.follow_redirects);
             let mut request = request.finish();
-            if let Some(accept) = accept
-                && !request.headers().contains_key(reqwest::header::ACCEPT)
-            {
-                request.headers_mut().insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
+            // One lookup per header: `entry` finds where it goes and whether it is there.
+            if let Some(accept) = accept {
+                request.headers_mut().entry(reqwest::header::ACCEPT).or_insert(accept);
             }
             for (name, value) in &self.shared.default_headers {
-                if !request.headers().contains_key(name) {
+                request.headers_mut().entry(name).or_insert_with(|| value.clone());
+            }
+            if !call.headers.is_empty() {
+                for (name, value) in &header_map(&call.headers).map_err(InvalidRequest)? {
                     request.headers_mut().insert(name.clone(), value.clone());
                 }
-            }
-            for (name, value) in &header_map(&call.headers).map_err(InvalidRequest)? {
-                request.headers_mut().insert(name.clone(), value.clone());
             }
             let policy = call.retry.as_ref().unwrap_or(&self.retry);
             let retries_allowed = policy.allows(request.method());
