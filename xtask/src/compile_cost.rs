@@ -75,7 +75,7 @@ pub fn run(root: &Path) -> Result<bool> {
     }
     outln!();
     lines_per_operation(root, &specs)?;
-    crate::peers::run(root)?;
+    crate::peers::run(root, crate::peers::ROUNDS)?;
     Ok(true)
 }
 

@@ -38,7 +38,8 @@ Commands:
   compile-cost [--peers]  build the generated crate cold, alone and after a touch, per feature set;
                           print build times, dependency counts and lines per operation; then Oxide's
                           crate side by side with progenitor's (installed under target/tools);
-                          --peers: only that comparison; --peers --generation: only the generators,
+                          --peers [--rounds N]: only that comparison, in N rounds (3 when not given);
+                          --peers --generation: only the generators,
                           in more rounds, with their CPU time; --peers --instructions: each crate's
                           check counted in rustc's instructions (needs valgrind; slow, repeatable)
   semver                  check that wire-compatible spec changes (xtask/semver/compatible-*) keep old
@@ -71,7 +72,14 @@ fn main() -> ExitCode {
         ["test"] => test::run_all(&project_root()),
         ["corpus"] => standalone::corpus(&project_root()),
         ["compile-cost"] => compile_cost::run(&project_root()),
-        ["compile-cost", "--peers"] => peers::run(&project_root()).map(|()| true),
+        ["compile-cost", "--peers"] => peers::run(&project_root(), peers::ROUNDS).map(|()| true),
+        ["compile-cost", "--peers", "--rounds", rounds] => match rounds.parse::<usize>() {
+            Ok(rounds) if rounds > 0 => peers::run(&project_root(), rounds).map(|()| true),
+            _ => {
+                errln!("`--rounds` takes a number of rounds, 1 or more, not `{rounds}`");
+                Ok(false)
+            }
+        },
         ["compile-cost", "--peers", "--generation"] => peers::run_generation(&project_root()).map(|()| true),
         ["compile-cost", "--peers", "--instructions"] => peers::run_instructions(&project_root()).map(|()| true),
         ["semver"] => semver::run(&project_root()),

@@ -15,7 +15,9 @@ use crate::compile_cost::{Census, run_cargo, rust_census};
 
 const PROGENITOR_VERSION: &str = "0.15.1";
 const SPEC: &str = "../shared/corpus/oxide-nexus.json";
-const ROUNDS: usize = 3;
+/// Rounds of the default comparison; `--rounds N` asks for more (one `cargo check` moves by 10 to
+/// 20% between runs on a shared machine, and a ratio near a target needs a dozen rounds to settle).
+pub const ROUNDS: usize = 3;
 /// Rounds of `--generation`, which times only the generators: a run takes a second or two, and a
 /// machine shared with other builds needs more of them for a stable median.
 const GENERATION_ROUNDS: usize = 15;
@@ -30,13 +32,13 @@ struct Contender {
     generator: (PathBuf, Vec<String>),
 }
 
-pub fn run(root: &Path) -> Result<()> {
+pub fn run(root: &Path, rounds: usize) -> Result<()> {
     let contenders = contenders(root)?;
     outln!(
-        "\nOxide (`{SPEC}`) side by side with progenitor {PROGENITOR_VERSION}, {ROUNDS} interleaved rounds, medians:\n"
+        "\nOxide (`{SPEC}`) side by side with progenitor {PROGENITOR_VERSION}, {rounds} interleaved rounds, medians:\n"
     );
-    let generation = time_generators(&contenders, ROUNDS)?;
-    measure_checks(&contenders, &generation)
+    let generation = time_generators(&contenders, rounds)?;
+    measure_checks(&contenders, &generation, rounds)
 }
 
 /// `--generation`: the generators alone, in more interleaved rounds, with each process's CPU time
@@ -233,20 +235,29 @@ fn make_executable(_: &Path) -> Result<()> {
     bail!("`--instructions` runs rustc through a shell script under valgrind: it needs a Unix machine")
 }
 
-/// `cargo check` of each generated crate, interleaved, and the table of both measurements.
-fn measure_checks(contenders: &[Contender], generation: &[Vec<Run>]) -> Result<()> {
+/// `cargo check` of each generated crate, interleaved, and the table of both measurements. Each
+/// round starts with the next crate, as the generators' rounds do, so that no crate always runs
+/// right after the same one.
+fn measure_checks(contenders: &[Contender], generation: &[Vec<Run>], rounds: usize) -> Result<()> {
     let target = prepare_checks(contenders)?;
     let mut checks: Vec<Vec<Duration>> = vec![Vec::new(); contenders.len()];
-    for _ in 0..ROUNDS {
-        for (index, contender) in contenders.iter().enumerate() {
+    for round in 0..rounds {
+        for k in 0..contenders.len() {
+            let index = (round + k) % contenders.len();
+            let contender = &contenders[index];
             run_cargo(&contender.folder, &target, &["clean", "--quiet", "-p", contender.package])?;
             let started = Instant::now();
             check(&contender.folder, &target)?;
             checks[index].push(started.elapsed());
         }
     }
-    outln!("| crate | lines | types | generation | generator peak RSS | `cargo check` alone | ours / this one |");
-    outln!("|---|---|---|---|---|---|---|");
+    outln!(
+        "The last column is the median of the per-round ratios: a round's checks see the same moment of the machine.\n"
+    );
+    outln!(
+        "| crate | lines | types | generation | generator peak RSS | `cargo check` alone | ours / this one | per round |"
+    );
+    outln!("|---|---|---|---|---|---|---|---|");
     let ours_check = median(&checks[0]);
     for (index, contender) in contenders.iter().enumerate() {
         let Census { lines, types } = rust_census(&contender.folder.join("src"))?;
@@ -254,12 +265,15 @@ fn measure_checks(contenders: &[Contender], generation: &[Vec<Run>]) -> Result<(
         let rss = middle(generation[index].iter().filter_map(|run| run.rss_kb))
             .map_or("(no /usr/bin/time)".to_string(), |kb| format!("{:.0} MB", kb as f64 / 1024.0));
         let check = median(&checks[index]);
+        let per_round =
+            checks[0].iter().zip(&checks[index]).map(|(ours, theirs)| ours.as_secs_f64() / theirs.as_secs_f64());
         outln!(
-            "| {} | {lines} | {types} | {:.2} s | {rss} | {:.1} s | {:.2} |",
+            "| {} | {lines} | {types} | {:.2} s | {rss} | {:.1} s | {:.2} | {:.3} |",
             contender.label,
             wall.as_secs_f64(),
             check.as_secs_f64(),
             ours_check.as_secs_f64() / check.as_secs_f64(),
+            middle_f64(per_round.collect()),
         );
     }
     Ok(())
