@@ -32,8 +32,12 @@ fn main() {
         ("generated client, no time limit or retries", &|| drop(one_generated(&SETUP.bare_client))),
         ("raw reqwest, no time limit", &|| drop(one_raw(None))),
     ];
-    if let Some(side) = std::env::var("PAIRED_SIDE").ok().and_then(|side| side.parse::<usize>().ok()) {
-        let (_, side) = sides.get(side).expect("PAIRED_SIDE is 0 to 3");
+    if let Ok(side) = std::env::var("PAIRED_SIDE") {
+        let (_, side) = side
+            .parse::<usize>()
+            .ok()
+            .and_then(|side| sides.get(side))
+            .expect("PAIRED_SIDE is a side's number, 0 to 3");
         (0..rounds).for_each(|_| side());
         return;
     }
