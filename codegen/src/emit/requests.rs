@@ -281,7 +281,6 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         .chain(accept)
         .chain(keep_redirects)
         .collect();
-    let request_binding = if setup.is_empty() { quote!(request) } else { quote!(mut request) };
     // The operation's identity, for hooks, traces and deviation records (written in the codec
     // module: only the compiler reads it).
     let operation = quote!(&Self::OPERATION);
@@ -293,6 +292,17 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
+    let request = quote!(self.client.runtime.request(#operation, Method::#method, #path, #security));
+    // With nothing to put on it, the request is the answer as the runtime gives it.
+    let made = if setup.is_empty() {
+        request
+    } else {
+        quote! {
+            let mut request = #request?;
+            #(#setup)*
+            Ok(request)
+        }
+    };
     let dispatch = response_dispatch(op);
     let send = if streams_events(op) {
         let returns = event_returns(op);
@@ -339,9 +349,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         fn request(&self) -> Result<#RUNTIME::Request, #RUNTIME::InvalidRequest> {
             #next_url
             #(#encode_path)*
-            let #request_binding = self.client.runtime.request(#operation, Method::#method, #path, #security)?;
-            #(#setup)*
-            Ok(request)
+            #made
         }
 
         #send

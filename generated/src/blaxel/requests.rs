@@ -396,16 +396,14 @@ impl<'a> DeleteAgent<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let agent_name = runtime::path_segment("agentName", &self.agent_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/agents/{agent_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -457,16 +455,14 @@ impl<'a> ListAgentRevisions<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let agent_name = runtime::path_segment("agentName", &self.agent_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/agents/{agent_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -763,16 +759,14 @@ impl<'a> GetApplication<'a> {
             "applicationName",
             &self.application_name,
         )?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/applications/{application_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -916,16 +910,14 @@ impl<'a> DeleteApplication<'a> {
             "applicationName",
             &self.application_name,
         )?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/applications/{application_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -1058,16 +1050,14 @@ impl<'a> ListApplicationRevisions<'a> {
             "applicationName",
             &self.application_name,
         )?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/applications/{application_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -1113,11 +1103,7 @@ impl<'a> GetChangelog<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
-            .runtime
-            .request(&Self::OPERATION, Method::GET, "/changelog", &[])?;
-        Ok(request)
+        self.client.runtime.request(&Self::OPERATION, Method::GET, "/changelog", &[])
     }
 
     /// Sends the request and decodes the answer.
@@ -1159,16 +1145,14 @@ impl<'a> GetConfiguration<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 "/configuration",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -1210,16 +1194,14 @@ impl<'a> ListCustomDomains<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 "/customdomains",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -1323,16 +1305,14 @@ impl<'a> GetCustomDomain<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/customdomains/{domain_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -1439,16 +1419,14 @@ impl<'a> DeleteCustomDomain<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/customdomains/{domain_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -1493,16 +1471,14 @@ impl<'a> ListCustomDomainShares<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/customdomains/{domain_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -1629,16 +1605,14 @@ impl<'a> UnshareCustomDomain<'a> {
             "targetWorkspace",
             &self.target_workspace,
         )?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/customdomains/{domain_name}/share/{target_workspace}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -1684,16 +1658,14 @@ impl<'a> VerifyCustomDomain<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
                 &format!("/customdomains/{domain_name}/verify"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -1962,16 +1934,14 @@ impl<'a> GetDrive<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let drive_name = runtime::path_segment("driveName", &self.drive_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/drives/{drive_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -2080,16 +2050,14 @@ impl<'a> DeleteDrive<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let drive_name = runtime::path_segment("driveName", &self.drive_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/drives/{drive_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -2136,16 +2104,14 @@ impl<'a> CreateDriveAccessToken<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let drive_name = runtime::path_segment("driveName", &self.drive_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
                 &format!("/drives/{drive_name}/access-token"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -2204,16 +2170,14 @@ impl<'a> GetDriveByExternalId<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let external_id = runtime::path_segment("externalId", &self.external_id)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/drives/by-external-id/{external_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -2269,11 +2233,9 @@ impl<'a> GetDriveJwks<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
-            .request(&Self::OPERATION, Method::GET, "/drives/jwks.json", &[])?;
-        Ok(request)
+            .request(&Self::OPERATION, Method::GET, "/drives/jwks.json", &[])
     }
 
     /// Sends the request and decodes the answer.
@@ -2319,16 +2281,14 @@ impl<'a> ListAllEgressGateways<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 "/egressgateways",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -2374,16 +2334,14 @@ impl<'a> GetEgressGatewayUsage<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 "/egressgateways/usage",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -2429,16 +2387,14 @@ impl<'a> ListAllEgressIPs<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 "/egressips",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -2480,16 +2436,14 @@ impl<'a> GetWorkspaceFeatures<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 "/features",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -3015,16 +2969,14 @@ impl<'a> DeleteFunction<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let function_name = runtime::path_segment("functionName", &self.function_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/functions/{function_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -3080,16 +3032,14 @@ impl<'a> ListFunctionRevisions<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let function_name = runtime::path_segment("functionName", &self.function_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/functions/{function_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -3135,16 +3085,14 @@ impl<'a> ListImages<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 "/images",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -3242,16 +3190,14 @@ impl<'a> CleanupImages<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 "/images",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -3307,16 +3253,14 @@ impl<'a> GetImage<'a> {
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
         let image_name = runtime::path_segment("imageName", &self.image_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/images/{resource_type}/{image_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -3366,16 +3310,14 @@ impl<'a> DeleteImage<'a> {
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
         let image_name = runtime::path_segment("imageName", &self.image_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/images/{resource_type}/{image_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -3429,16 +3371,14 @@ impl<'a> ListImageShares<'a> {
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
         let image_name = runtime::path_segment("imageName", &self.image_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/images/{resource_type}/{image_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -3572,8 +3512,7 @@ impl<'a> UnshareImage<'a> {
             "targetWorkspace",
             &self.target_workspace,
         )?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
@@ -3582,8 +3521,7 @@ impl<'a> UnshareImage<'a> {
                     "/images/{resource_type}/{image_name}/share/{target_workspace}"
                 ),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -3640,16 +3578,14 @@ impl<'a> DeleteImageTag<'a> {
         let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
         let image_name = runtime::path_segment("imageName", &self.image_name)?;
         let tag_name = runtime::path_segment("tagName", &self.tag_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/images/{resource_type}/{image_name}/tags/{tag_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -3699,16 +3635,14 @@ impl<'a> GetIntegration<'a> {
             "integrationName",
             &self.integration_name,
         )?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/integrations/{integration_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -3750,16 +3684,14 @@ impl<'a> ListIntegrationConnections<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 "/integrations/connections",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -3918,16 +3850,14 @@ impl<'a> GetIntegrationConnection<'a> {
             "connectionName",
             &self.connection_name,
         )?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/integrations/connections/{connection_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -4102,16 +4032,14 @@ impl<'a> DeleteIntegrationConnection<'a> {
             "connectionName",
             &self.connection_name,
         )?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/integrations/connections/{connection_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -4193,8 +4121,7 @@ impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
             "connectionName",
             &self.connection_name,
         )?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
@@ -4203,8 +4130,7 @@ impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
                     "/integrations/connections/{connection_name}/endpointConfigurations"
                 ),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -4256,16 +4182,14 @@ impl<'a> ListIntegrationConnectionModels<'a> {
             "connectionName",
             &self.connection_name,
         )?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/integrations/connections/{connection_name}/models"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -4320,8 +4244,7 @@ impl<'a> GetIntegrationConnectionModel<'a> {
             &self.connection_name,
         )?;
         let model_id = runtime::path_segment("modelId", &self.model_id)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
@@ -4330,8 +4253,7 @@ impl<'a> GetIntegrationConnectionModel<'a> {
                     "/integrations/connections/{connection_name}/models/{model_id}"
                 ),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -4700,16 +4622,14 @@ impl<'a> DeleteJob<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/jobs/{job_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -4987,16 +4907,14 @@ impl<'a> GetJobExecution<'a> {
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let execution_id = runtime::path_segment("executionId", &self.execution_id)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/jobs/{job_id}/executions/{execution_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -5050,16 +4968,14 @@ impl<'a> DeleteJobExecution<'a> {
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
         let execution_id = runtime::path_segment("executionId", &self.execution_id)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/jobs/{job_id}/executions/{execution_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -5275,16 +5191,14 @@ impl<'a> ListJobRevisions<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let job_id = runtime::path_segment("jobId", &self.job_id)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/jobs/{job_id}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -5330,16 +5244,14 @@ impl<'a> ListLocations<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 "/locations",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -5385,16 +5297,14 @@ impl<'a> ListMcpHubDefinitions<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 "/mcp/hub",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -5667,16 +5577,14 @@ impl<'a> GetModel<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let model_name = runtime::path_segment("modelName", &self.model_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/models/{model_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -5796,16 +5704,14 @@ impl<'a> DeleteModel<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let model_name = runtime::path_segment("modelName", &self.model_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/models/{model_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -5857,16 +5763,14 @@ impl<'a> ListModelRevisions<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let model_name = runtime::path_segment("modelName", &self.model_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/models/{model_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -6058,16 +5962,14 @@ impl<'a> DeclineImageShare<'a> {
             "pendingShareId",
             &self.pending_share_id,
         )?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
                 &format!("/pending-image-shares/{pending_share_id}/decline"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -6312,16 +6214,14 @@ impl<'a> GetPolicy<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let policy_name = runtime::path_segment("policyName", &self.policy_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/policies/{policy_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -6426,16 +6326,14 @@ impl<'a> DeletePolicy<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let policy_name = runtime::path_segment("policyName", &self.policy_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/policies/{policy_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -6480,16 +6378,14 @@ impl<'a> GetPolicyUsages<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let policy_name = runtime::path_segment("policyName", &self.policy_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/policies/{policy_name}/usages"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -6594,16 +6490,14 @@ impl<'a> ListSandboxHubDefinitions<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 "/sandbox/hub",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -7069,16 +6963,14 @@ impl<'a> DeleteSandbox<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -7203,16 +7095,14 @@ impl<'a> ListSandboxPreviews<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -7338,16 +7228,14 @@ impl<'a> GetSandboxPreview<'a> {
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -7465,16 +7353,14 @@ impl<'a> DeleteSandboxPreview<'a> {
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -7526,16 +7412,14 @@ impl<'a> ListSandboxPreviewTokens<'a> {
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/previews/{preview_name}/tokens"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -7665,8 +7549,7 @@ impl<'a> DeleteSandboxPreviewToken<'a> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
         let token_name = runtime::path_segment("tokenName", &self.token_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
@@ -7675,8 +7558,7 @@ impl<'a> DeleteSandboxPreviewToken<'a> {
                     "/sandboxes/{sandbox_name}/previews/{preview_name}/tokens/{token_name}"
                 ),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -8106,16 +7988,14 @@ impl<'a> GetSandboxSchedule<'a> {
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let schedule_id = runtime::path_segment("scheduleId", &self.schedule_id)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -8241,16 +8121,14 @@ impl<'a> DeleteSandboxSchedule<'a> {
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let schedule_id = runtime::path_segment("scheduleId", &self.schedule_id)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -8299,16 +8177,14 @@ impl<'a> ListSandboxSnapshots<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/sandboxes/{sandbox_name}/snapshots"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -8444,16 +8320,14 @@ impl<'a> DeleteSandboxSnapshot<'a> {
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
         let snapshot_id = runtime::path_segment("snapshotId", &self.snapshot_id)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/sandboxes/{sandbox_name}/snapshots/{snapshot_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -8508,16 +8382,14 @@ impl<'a> GetSandboxByExternalId<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let external_id = runtime::path_segment("externalId", &self.external_id)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/sandboxes/by-external-id/{external_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -8581,16 +8453,14 @@ impl<'a> GetWorkspaceServiceAccounts<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 "/service_accounts",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -8767,16 +8637,14 @@ impl<'a> DeleteWorkspaceServiceAccount<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/service_accounts/{client_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -8825,16 +8693,14 @@ impl<'a> ListApiKeysForServiceAccount<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/service_accounts/{client_id}/api_keys"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -8956,16 +8822,14 @@ impl<'a> DeleteApiKeyForServiceAccount<'a> {
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
         let api_key_id = runtime::path_segment("apiKeyId", &self.api_key_id)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/service_accounts/{client_id}/api_keys/{api_key_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -9007,16 +8871,14 @@ impl<'a> ListTemplates<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 "/templates",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -9061,16 +8923,14 @@ impl<'a> GetTemplate<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let template_name = runtime::path_segment("templateName", &self.template_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/templates/{template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -9112,16 +8972,14 @@ impl<'a> ListWorkspaceUsers<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 "/users",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -9306,16 +9164,14 @@ impl<'a> RemoveWorkspaceUser<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let sub_or_email = runtime::path_segment("subOrEmail", &self.sub_or_email)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/users/{sub_or_email}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -9356,16 +9212,14 @@ impl<'a> ListVolumeTemplates<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 "/volume_templates",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -9500,16 +9354,14 @@ impl<'a> GetVolumeTemplate<'a> {
             "volumeTemplateName",
             &self.volume_template_name,
         )?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/volume_templates/{volume_template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -9650,16 +9502,14 @@ impl<'a> DeleteVolumeTemplate<'a> {
             "volumeTemplateName",
             &self.volume_template_name,
         )?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/volume_templates/{volume_template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -9718,8 +9568,7 @@ impl<'a> DeleteVolumeTemplateVersion<'a> {
             &self.volume_template_name,
         )?;
         let version_name = runtime::path_segment("versionName", &self.version_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
@@ -9728,8 +9577,7 @@ impl<'a> DeleteVolumeTemplateVersion<'a> {
                     "/volume_templates/{volume_template_name}/versions/{version_name}"
                 ),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -10030,16 +9878,14 @@ impl<'a> GetVolume<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_name = runtime::path_segment("volumeName", &self.volume_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/volumes/{volume_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -10151,16 +9997,14 @@ impl<'a> DeleteVolume<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let volume_name = runtime::path_segment("volumeName", &self.volume_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/volumes/{volume_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -10217,16 +10061,14 @@ impl<'a> GetVolumeByExternalId<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let external_id = runtime::path_segment("externalId", &self.external_id)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/volumes/by-external-id/{external_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -10288,16 +10130,14 @@ impl<'a> ListVpCs<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 "/vpcs",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -10395,16 +10235,14 @@ impl<'a> GetVpc<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/vpcs/{vpc_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -10447,16 +10285,14 @@ impl<'a> DeleteVpc<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -10499,16 +10335,14 @@ impl<'a> ListEgressGateways<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -10630,16 +10464,14 @@ impl<'a> GetEgressGateway<'a> {
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -10691,16 +10523,14 @@ impl<'a> DeleteEgressGateway<'a> {
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -10756,16 +10586,14 @@ impl<'a> ListEgressIPs<'a> {
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -10887,16 +10715,14 @@ impl<'a> GetEgressIp<'a> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
         let ip_name = runtime::path_segment("ipName", &self.ip_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -10952,16 +10778,14 @@ impl<'a> DeleteEgressIp<'a> {
         let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
         let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
         let ip_name = runtime::path_segment("ipName", &self.ip_name)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -11003,16 +10827,14 @@ impl<'a> ListWorkspaces<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 "/workspaces",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -11303,16 +11125,14 @@ impl<'a> DeleteWorkspace<'a> {
             "workspaceName",
             &self.workspace_name,
         )?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/workspaces/{workspace_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -11374,16 +11194,14 @@ impl<'a> LeaveWorkspace<'a> {
             "workspaceName",
             &self.workspace_name,
         )?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/workspaces/{workspace_name}/leave"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.

@@ -41,8 +41,7 @@ impl<'a> RevokeServiceUserApiKey<'a> {
             &self.service_user_id,
         )?;
         let api_key_id = runtime::path_segment("api_key_id", &self.api_key_id)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
@@ -51,8 +50,7 @@ impl<'a> RevokeServiceUserApiKey<'a> {
                     "/v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}"
                 ),
                 &[&[scheme::BEARER_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.

@@ -30,11 +30,9 @@ impl<'a> GetKey<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let id = runtime::path_segment("id", &self.id)?;
-        let request = self
-            .client
+        self.client
             .runtime
-            .request(&Self::OPERATION, Method::GET, &format!("/keys/{id}"), &[])?;
-        Ok(request)
+            .request(&Self::OPERATION, Method::GET, &format!("/keys/{id}"), &[])
     }
 
     /// Sends the request and decodes the answer.

@@ -33,16 +33,14 @@ impl<'a> RevokeApiKey<'a> {
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let user_id = runtime::path_segment("user_id", &self.user_id)?;
         let api_key_id = runtime::path_segment("api_key_id", &self.api_key_id)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
                 &format!("/v1/users/{user_id}/api-keys/{api_key_id}"),
                 &[],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -141,16 +139,14 @@ impl<'a> ListKeysForAccount<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let client_id = runtime::path_segment("clientId", &self.client_id)?;
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 &format!("/accounts/{client_id}/keys"),
                 &[],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.

@@ -117,11 +117,9 @@ impl<'a> GetReport<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let id = runtime::path_segment("id", &self.id)?;
-        let request = self
-            .client
+        self.client
             .runtime
-            .request(&Self::OPERATION, Method::GET, &format!("/reports/{id}"), &[])?;
-        Ok(request)
+            .request(&Self::OPERATION, Method::GET, &format!("/reports/{id}"), &[])
     }
 
     /// Sends the request and decodes the answer.

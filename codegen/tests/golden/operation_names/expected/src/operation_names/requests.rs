@@ -27,11 +27,7 @@ impl<'a> Get<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
-            .runtime
-            .request(&Self::OPERATION, Method::GET, "/a", &[])?;
-        Ok(request)
+        self.client.runtime.request(&Self::OPERATION, Method::GET, "/a", &[])
     }
 
     /// Sends the request and decodes the answer.
@@ -78,11 +74,7 @@ impl<'a> GetError<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
-            .runtime
-            .request(&Self::OPERATION, Method::GET, "/b", &[])?;
-        Ok(request)
+        self.client.runtime.request(&Self::OPERATION, Method::GET, "/b", &[])
     }
 
     /// Sends the request and decodes the answer.
@@ -130,11 +122,7 @@ impl<'a> Error2<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
-            .runtime
-            .request(&Self::OPERATION, Method::GET, "/c", &[])?;
-        Ok(request)
+        self.client.runtime.request(&Self::OPERATION, Method::GET, "/c", &[])
     }
 
     /// Sends the request and decodes the answer.
@@ -181,11 +169,9 @@ impl<'a> BuilderGet<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
-            .request(&Self::OPERATION, Method::GET, "/d", &[&[scheme::TIMEOUT]])?;
-        Ok(request)
+            .request(&Self::OPERATION, Method::GET, "/d", &[&[scheme::TIMEOUT]])
     }
 
     /// Sends the request and decodes the answer.

@@ -30,11 +30,9 @@ impl<'a> GetInvoice<'a> {
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
         let id = runtime::path_segment("id", &self.id)?;
-        let request = self
-            .client
+        self.client
             .runtime
-            .request(&Self::OPERATION, Method::GET, &format!("/invoices/{id}"), &[])?;
-        Ok(request)
+            .request(&Self::OPERATION, Method::GET, &format!("/invoices/{id}"), &[])
     }
 
     /// Sends the request and decodes the answer.
@@ -76,11 +74,7 @@ impl<'a> GetBalance<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
-            .runtime
-            .request(&Self::OPERATION, Method::GET, "/balance", &[])?;
-        Ok(request)
+        self.client.runtime.request(&Self::OPERATION, Method::GET, "/balance", &[])
     }
 
     /// Sends the request and decodes the answer.

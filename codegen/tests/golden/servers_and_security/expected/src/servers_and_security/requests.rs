@@ -27,11 +27,7 @@ impl<'a> GetOpen<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
-            .runtime
-            .request(&Self::OPERATION, Method::GET, "/open", &[])?;
-        Ok(request)
+        self.client.runtime.request(&Self::OPERATION, Method::GET, "/open", &[])
     }
 
     /// Sends the request and decodes the answer.
@@ -71,16 +67,14 @@ impl<'a> DoAdmin<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
                 "/admin",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.
@@ -120,16 +114,14 @@ impl<'a> NeedsBoth<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
+        self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
                 "/both",
                 &[&[scheme::OAUTH2, scheme::BASIC], &[]],
-            )?;
-        Ok(request)
+            )
     }
 
     /// Sends the request and decodes the answer.

@@ -27,11 +27,7 @@ impl<'a> GetReactions<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
-            .runtime
-            .request(&Self::OPERATION, Method::GET, "/reactions", &[])?;
-        Ok(request)
+        self.client.runtime.request(&Self::OPERATION, Method::GET, "/reactions", &[])
     }
 
     /// Sends the request and decodes the answer.

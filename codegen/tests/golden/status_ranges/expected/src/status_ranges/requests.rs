@@ -84,11 +84,7 @@ impl<'a> GetWhole<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let request = self
-            .client
-            .runtime
-            .request(&Self::OPERATION, Method::GET, "/whole", &[])?;
-        Ok(request)
+        self.client.runtime.request(&Self::OPERATION, Method::GET, "/whole", &[])
     }
 
     /// Sends the request and decodes the answer.
