@@ -69,8 +69,7 @@ pub trait MockOperation: fmt::Debug + Sized + Send + Sync + 'static {
 }
 
 /// Decodes a request to `O`, for [`Route::check`].
-#[doc(hidden)]
-pub fn check<O: MockOperation>(request: &Received<'_>) -> Result<(), String> {
+fn check<O: MockOperation>(request: &Received<'_>) -> Result<(), String> {
     O::decode(request).map(drop)
 }
 

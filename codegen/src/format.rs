@@ -93,7 +93,8 @@ fn print_items_of(file: &mut RustFile<'_>, positions: std::ops::Range<usize>) ->
 }
 
 /// A laid item as it is when prettyplease would keep its lines; otherwise its text parsed and
-/// printed by prettyplease, as tokens are.
+/// printed by prettyplease, as tokens are: the whole item when a line outside its whole-item
+/// pieces is too wide, else only such a piece whose line is.
 fn print_laid(laid: Laid, printed: &mut String) -> syn::Result<()> {
     if !laid.fits() {
         return print_items(laid.source().parse()?, printed);
@@ -186,8 +187,8 @@ fn separate_items(code: &str) -> String {
 /// Writes a file's `lines` to `out`, each ended by a line break. prettyplease prints items back
 /// to back; a blank line after each item that closes with `}` at the top level or one level in
 /// (impl methods, enum bodies), and after the `use` block, makes the files read like
-/// hand-formatted Rust. Only indentation 0 and 4 are touched, where a line that is just `}`
-/// always ends an item.
+/// hand-formatted Rust. Only indentation 0 and 4 are touched, where a line that is just `}` (or
+/// `];`, closing a top-level list) always ends an item.
 fn separate_lines(lines: &[&str], out: &mut String) {
     for (i, line) in lines.iter().enumerate() {
         out.push_str(line);

@@ -2,7 +2,8 @@
 //! (a struct and its fields, setters, constants) whose layout is fixed unless a line is too wide.
 //! Parsing and printing such an item costs far more than writing it, and most of a large API is
 //! such items. The format stage writes a laid item as it is when every line fits prettyplease's
-//! margin, and otherwise parses the text and lets prettyplease lay it out (see
+//! margin, and otherwise parses the text and lets prettyplease lay it out: the whole item, or
+//! only the piece laid out with [`Writer::items`] whose line is too wide (see
 //! `format::print_laid`); `format`'s tests check, item by item on real specs, that a laid item
 //! that fits reads exactly as prettyplease prints it.
 
@@ -17,7 +18,8 @@ pub const LINE_WIDTH: usize = 89;
 /// before the closing brace.
 const STRUCT_EXPR_WIDTH: usize = 34;
 
-/// A laid item: its text, with runs of an impl's members left as tokens for the format stage.
+/// A laid item: its text, whole items laid out on their own ([`Piece::Items`]), and tokens left
+/// for prettyplease at the top level or one level into an impl ([`Piece::Tokens`]).
 #[derive(Debug)]
 pub struct Laid {
     pub pieces: Vec<Piece>,
@@ -282,10 +284,9 @@ mod tests {
             writer.close("}");
             writer.close("}");
             let Item::Laid(laid) = writer.finish() else { panic!("a laid item") };
-            if laid.fits() {
-                let text = laid.source();
-                assert_eq!(text, printed(&text), "a name of {length} columns");
-            }
+            assert!(laid.fits(), "a name of {length} columns fits the margin");
+            let text = laid.source();
+            assert_eq!(text, printed(&text), "a name of {length} columns");
         }
     }
 

@@ -57,7 +57,10 @@ fn method(out: &mut Writer, api: &Api, op: &Operation, krate: &str) {
     let (args, values): (Vec<String>, Vec<String>) = match &op.required_type {
         // More required inputs than a function should take: one struct of them. (Their types are
         // not written here, so that `types` is imported only where it is used.)
-        Some(required) => (vec![format!("required: {requests}::{}", ident(required))], vec!["required".to_string()]),
+        Some(required) => (
+            vec![format!("required: {requests}::{}", ident(required))],
+            bindings.iter().map(ToString::to_string).collect(),
+        ),
         None => {
             let (mut args, mut values) = (Vec::new(), Vec::new());
             let mut bindings = bindings.iter();

@@ -54,7 +54,7 @@ pub(super) fn param_setup(param: &Param) -> Option<TokenStream> {
 
 /// A parameter described by `content: application/json`: its value as JSON text, as one query
 /// value or header; nothing when an optional one is unset.
-pub(super) fn json_param_setup(param: &Param) -> TokenStream {
+fn json_param_setup(param: &Param) -> TokenStream {
     let name = ident(&param.name);
     // A query parameter or a header: path segments have an encoding of their own.
     let header = param.location == ParamLocation::Header;
@@ -104,7 +104,7 @@ pub(super) fn body_setup(api: &Api, body: &RequestBody) -> TokenStream {
 }
 
 /// A form body, with the style the model decided for each field.
-pub(super) fn form_setup(body: &RequestBody) -> TokenStream {
+fn form_setup(body: &RequestBody) -> TokenStream {
     let styles = body.fields.iter().map(|field| {
         let wire = &field.wire_name;
         let style = match field.style {
@@ -120,7 +120,7 @@ pub(super) fn form_setup(body: &RequestBody) -> TokenStream {
 
 /// One part per field of the body struct: bytes as file parts, objects as JSON parts (or the
 /// `Content-Type` the spec's `encoding` names), everything else as text.
-pub(super) fn multipart_setup(api: &Api, body: &RequestBody) -> TokenStream {
+fn multipart_setup(api: &Api, body: &RequestBody) -> TokenStream {
     let fields = match &body.ty {
         TypeRef::Named(id) => match &api.type_def(*id).kind {
             TypeKind::Struct { fields, .. } => fields.as_slice(),

@@ -172,7 +172,7 @@ fn builder(api: &Api, op: &Operation) -> Item {
         .collect();
     if let Some(group) = &op.required_type {
         // On one line: prettyplease measures this pattern its own way (it keeps up to 98
-        // columns), so a longer line leaves the builder to it (see `Laid::fits`).
+        // columns), so a line past the margin leaves the builder to it (see `Laid::fits`).
         out.line(&format!("let {} {{ {} }} = required;", ident(group), unpacked.join(", ")));
     }
     let inits: Vec<String> = std::iter::once("client".to_string())
@@ -292,13 +292,13 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
-    let request = quote!(self.client.runtime.request(#operation, Method::#method, #path, #security));
+    let started = quote!(self.client.runtime.request(#operation, Method::#method, #path, #security));
     // With nothing to put on it, the request is the answer as the runtime gives it.
-    let made = if setup.is_empty() {
-        request
+    let built = if setup.is_empty() {
+        started
     } else {
         quote! {
-            let mut request = #request?;
+            let mut request = #started?;
             #(#setup)*
             Ok(request)
         }
@@ -349,7 +349,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         fn request(&self) -> Result<#RUNTIME::Request, #RUNTIME::InvalidRequest> {
             #next_url
             #(#encode_path)*
-            #made
+            #built
         }
 
         #send

@@ -164,14 +164,7 @@ mod tests {
             "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    \
              Grid:\n      type: object\n      properties:\n        'cells/by~row': {deep}\n"
         );
-        let input = crate::SpecInput {
-            file: "s.yaml".into(),
-            text: spec,
-            settings: crate::settings::Settings::default(),
-            overlay: None,
-            path: None,
-        };
-        let api = crate::build_api(&input).unwrap();
+        let api = crate::test_api(&spec);
         let origins: Vec<&str> = api.types.iter().map(|def| def.origin.as_str()).collect();
         assert!(origins.contains(&"/components/schemas/Grid/properties/cells~1by~0row"), "{origins:?}");
     }
