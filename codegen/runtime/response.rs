@@ -290,6 +290,11 @@ impl<E> ApiError<E> {
 #[error("{0}")]
 pub struct InvalidRequest(pub String);
 
+/// The error type of an operation that declares no error responses: no value has it. An error
+/// status such an operation gets is [`Error::UnexpectedStatus`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoDeclaredErrors {}
+
 /// Everything that can go wrong in a call. `E` is the operation's enum of declared error responses.
 ///
 /// The messages of [`Error::Api`] and [`Error::UnexpectedStatus`] quote what the server said:

@@ -8,10 +8,10 @@ use super::docs::{doc_attrs, inner_doc_attrs, own_doc_attrs, sanitize};
 use super::tokens::{Paths, RESPONSES, RUNTIME, ident, module_with_types};
 use super::{Items, RustFile};
 use crate::model::ident::Ident;
-use crate::model::{Api, Operation, ResponseBody, ResponseCase, StatusMatch, Successes};
+use crate::model::{Api, ErrorEnum, Operation, ResponseBody, ResponseCase, StatusMatch, Successes};
 
-/// One enum of declared error responses per operation, and one of successes where an operation
-/// declares several different ones.
+/// One enum of declared error responses per operation (an alias where an earlier operation
+/// declares the same), and one of successes where an operation declares several different ones.
 pub fn responses_module(api: &Api) -> RustFile<'_> {
     let header = inner_doc_attrs(&format!(
         "What each operation of {} can answer: the error responses it declares, and its \
@@ -20,8 +20,7 @@ pub fn responses_module(api: &Api) -> RustFile<'_> {
     ));
     let enums = Items::map(api.operations.iter(), move |op| {
         let method_link = format!("[`Client::{0}`](super::Client::{0})", op.name);
-        let errors =
-            outcome_enum(api, &op.error_type, &op.errors, &format!("The error responses {method_link} declares."));
+        let errors = error_type(api, op, &method_link);
         let successes = match &op.successes {
             Successes::Several { type_name } => {
                 Some(outcome_enum(api, type_name, &op.success, &format!("The successes {method_link} declares.")))
@@ -30,7 +29,53 @@ pub fn responses_module(api: &Api) -> RustFile<'_> {
         };
         quote!(#errors #successes)
     });
-    module_with_types(header, enums)
+    let mut file = module_with_types(header, enums);
+    file.imports = file.imports.if_used(
+        RUNTIME,
+        quote!(
+            use crate::runtime;
+        ),
+    );
+    file
+}
+
+/// The operation's error enum, or the alias naming the enum it shares with an earlier operation.
+fn error_type(api: &Api, op: &Operation, method_link: &str) -> TokenStream {
+    match &op.error_enum {
+        ErrorEnum::Own { shared_by: 0 } => {
+            outcome_enum(api, &op.error_type, &op.errors, &format!("The error responses {method_link} declares."))
+        }
+        ErrorEnum::Own { shared_by } => {
+            let others =
+                if *shared_by == 1 { "another operation declares".to_string() } else { format!("{shared_by} other operations declare") };
+            let doc = format!(
+                "The error responses {method_link} declares; {others} the same, and their error types \
+                 name this enum."
+            );
+            outcome_enum(api, &op.error_type, &op.errors, &doc)
+        }
+        ErrorEnum::NoneDeclared => {
+            let docs = own_doc_attrs(&format!(
+                "The error responses {method_link} declares: none. An error status it gets is \
+                 [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus)."
+            ));
+            let name = ident(&op.error_type);
+            quote! {
+                #docs
+                pub type #name = #RUNTIME::NoDeclaredErrors;
+            }
+        }
+        ErrorEnum::SameAs(owner) => {
+            let docs = own_doc_attrs(&format!(
+                "The error responses {method_link} declares: the same as [`{owner}`]'s, which this names."
+            ));
+            let (name, owner) = (ident(&op.error_type), ident(owner));
+            quote! {
+                #docs
+                pub type #name = #owner;
+            }
+        }
+    }
 }
 
 fn outcome_enum(api: &Api, name: &Ident, cases: &[ResponseCase], doc: &str) -> TokenStream {

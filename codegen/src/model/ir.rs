@@ -493,6 +493,8 @@ pub struct Operation {
     pub errors: Vec<ResponseCase>,
     /// Name of the generated enum of this operation's declared error responses.
     pub error_type: Ident,
+    /// Whether `error_type` is an enum of its own or names one that another operation declares.
+    pub error_enum: ErrorEnum,
     /// Name of the generated request builder: optional inputs and per-call settings, then `send`.
     pub request_type: Ident,
     /// For an operation with more required inputs than a function should take: the struct of
@@ -556,6 +558,19 @@ impl Operation {
     pub fn optional_params(&self) -> impl Iterator<Item = &Param> {
         self.params.iter().filter(|p| !p.required)
     }
+}
+
+/// Where an operation's error type is declared.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ErrorEnum {
+    /// An enum of its own, whose cases `shared_by` later operations declare too: their error types
+    /// are aliases of it.
+    Own { shared_by: usize },
+    /// An alias of the enum that an earlier operation declaring exactly the same cases has, by
+    /// that enum's name.
+    SameAs(Ident),
+    /// An alias of the runtime's `NoDeclaredErrors`: the operation declares no error responses.
+    NoneDeclared,
 }
 
 /// How an operation's declared successes become its return type.

@@ -110,6 +110,8 @@ pub fn build(spec: &LoadedSpec, module: &ident::Ident, settings: &Settings) -> R
     keep_conforming_examples(&mut api);
     api.string_formats = string_formats(&mut api);
     customize::apply(&mut api, settings)?;
+    // Last: the cases must be final (boxed, their docs converted, their types customized).
+    outcomes::share_error_enums(&mut api);
     Ok(api)
 }
 

@@ -9,7 +9,7 @@ use super::ident::{self, Ident};
 use super::schema_view::SchemaRef;
 use super::types::{Ctx, TypeBuilder};
 use super::{
-    BodyEncoding, EventStream, HttpMethod, Operation, Param, ParamLocation, PathSegment, PathTemplate, QueryStyle,
+    BodyEncoding, ErrorEnum, EventStream, HttpMethod, Operation, Param, ParamLocation, PathSegment, PathTemplate, QueryStyle,
     RequestBody, ResponseBody, ResponseCase, SecurityRequirement, StatusMatch, Streaming, Successes, TypeRef, Warning,
     refs, samples, security,
 };
@@ -107,6 +107,7 @@ pub fn build<'a>(
             operations.push(Operation {
                 accept,
                 error_type: Ident::new(format!("{camel}Error")),
+                error_enum: ErrorEnum::Own { shared_by: 0 },
                 request_type: Ident::new(camel),
                 required_type: None,
                 name,

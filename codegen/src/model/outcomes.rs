@@ -6,7 +6,7 @@
 //! Each enum is sized as a union of its bodies would be, from the sizes of the types the union
 //! boxing found. Only JSON bodies are boxed; the others (text, bytes, streams) are small handles.
 
-use super::{Api, ResponseBody, Successes, TypeRef, sizes};
+use super::{Api, ErrorEnum, ResponseBody, ResponseCase, Successes, TypeRef, sizes};
 
 pub(super) fn box_large_bodies(api: &mut Api, sizes: &sizes::Sizes) {
     for op in &mut api.operations {
@@ -31,4 +31,40 @@ fn stand_in(body: &ResponseBody) -> TypeRef {
             TypeRef::String
         }
     }
+}
+
+/// Operations that declare exactly the same error responses (variants, statuses, bodies, docs)
+/// share one enum: the first one's, in the spec's order; the others' error types are aliases of
+/// it; an operation that declares none names the runtime's one type for that. A spec whose
+/// operations answer errors with one shared response gets one enum where it had hundreds of
+/// identical ones (Oxide: 1 enum for 317 operations), each written, documented and checked by
+/// every build for nothing. Every operation keeps its error type's name.
+pub(super) fn share_error_enums(api: &mut Api) {
+    let mut owners: Vec<usize> = Vec::new();
+    for index in 0..api.operations.len() {
+        let errors = &api.operations[index].errors;
+        if errors.is_empty() {
+            api.operations[index].error_enum = ErrorEnum::NoneDeclared;
+            continue;
+        }
+        match owners.iter().copied().find(|&owner| same_cases(&api.operations[owner].errors, errors)) {
+            Some(owner) => {
+                let name = api.operations[owner].error_type.clone();
+                api.operations[index].error_enum = ErrorEnum::SameAs(name);
+                if let ErrorEnum::Own { shared_by } = &mut api.operations[owner].error_enum {
+                    *shared_by += 1;
+                }
+            }
+            None => owners.push(index),
+        }
+    }
+}
+
+/// Whether two lists of cases make the same enum, docs included. The media types are left out:
+/// they are checked per operation, not held by the enum.
+fn same_cases(a: &[ResponseCase], b: &[ResponseCase]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| {
+            (&a.variant, a.status, &a.body, &a.docs, a.boxed) == (&b.variant, b.status, &b.body, &b.docs, b.boxed)
+        })
 }

@@ -536,6 +536,17 @@ fn operation(changes: &mut Changes, name: &str, old: &Operation, new: &Operation
     } else {
         cases(changes, "error", &new.error_type, &old.errors, &new.errors);
     }
+    // An alias is the type it names: an impl written for two error types that became one enum,
+    // or code that passes one operation's error where another's is expected, stops compiling.
+    if old.error_alias_of != new.error_alias_of {
+        let declared = |alias_of: &Option<String>| match alias_of {
+            Some(owner) => format!("an alias of {owner}"),
+            None => "an enum of its own".to_string(),
+        };
+        changes
+            .breaking("error type", name, What::Changed)
+            .before_after(&declared(&old.error_alias_of), &declared(&new.error_alias_of));
+    }
 }
 
 /// A route with its path parameters unnamed: `GET /stores/{}`.

@@ -120,6 +120,9 @@ pub struct Operation {
     pub successes: Vec<Case>,
     /// `E`, in `responses`.
     pub error_type: String,
+    /// The enum `error_type` is an alias of, when an earlier operation declares the same errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_alias_of: Option<String>,
     pub errors: Vec<Case>,
     /// The alternatives any one of which authorises the call, each as its schemes joined by ` + `.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -452,6 +455,11 @@ fn operation(api: &Api, op: &model::Operation) -> Operation {
         returns,
         successes,
         error_type: op.error_type.to_string(),
+        error_alias_of: match &op.error_enum {
+            model::ErrorEnum::SameAs(owner) => Some(owner.to_string()),
+            model::ErrorEnum::NoneDeclared => Some("runtime::NoDeclaredErrors".to_string()),
+            model::ErrorEnum::Own { .. } => None,
+        },
         errors: cases(api, &op.errors),
         auth,
         deprecated: op.deprecated,

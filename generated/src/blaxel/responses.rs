@@ -2,6 +2,7 @@
 //! What each operation of Blaxel Control Plane can answer: the error responses it declares, and its successes where it declares several kinds.
 
 use super::types;
+use crate::runtime;
 
 /// The error responses [`Client::list_agents`](super::Client::list_agents) declares.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,10 +76,8 @@ pub enum DeleteAgentError {
     InternalServerError(types::Error),
 }
 
-/// The error responses [`Client::list_agent_revisions`](super::Client::list_agent_revisions) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListAgentRevisionsError {}
+/// The error responses [`Client::list_agent_revisions`](super::Client::list_agent_revisions) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListAgentRevisionsError = runtime::NoDeclaredErrors;
 /// The error responses [`Client::list_applications`](super::Client::list_applications) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -151,42 +150,24 @@ pub enum DeleteApplicationError {
     InternalServerError(types::Error),
 }
 
-/// The error responses [`Client::create_application_custom_domain`](super::Client::create_application_custom_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateApplicationCustomDomainError {}
-/// The error responses [`Client::list_application_revisions`](super::Client::list_application_revisions) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListApplicationRevisionsError {}
-/// The error responses [`Client::get_changelog`](super::Client::get_changelog) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetChangelogError {}
-/// The error responses [`Client::get_configuration`](super::Client::get_configuration) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetConfigurationError {}
-/// The error responses [`Client::list_custom_domains`](super::Client::list_custom_domains) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListCustomDomainsError {}
-/// The error responses [`Client::create_custom_domain`](super::Client::create_custom_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateCustomDomainError {}
-/// The error responses [`Client::get_custom_domain`](super::Client::get_custom_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetCustomDomainError {}
-/// The error responses [`Client::update_custom_domain`](super::Client::update_custom_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UpdateCustomDomainError {}
-/// The error responses [`Client::delete_custom_domain`](super::Client::delete_custom_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteCustomDomainError {}
+/// The error responses [`Client::create_application_custom_domain`](super::Client::create_application_custom_domain) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type CreateApplicationCustomDomainError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_application_revisions`](super::Client::list_application_revisions) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListApplicationRevisionsError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::get_changelog`](super::Client::get_changelog) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetChangelogError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::get_configuration`](super::Client::get_configuration) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetConfigurationError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_custom_domains`](super::Client::list_custom_domains) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListCustomDomainsError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::create_custom_domain`](super::Client::create_custom_domain) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type CreateCustomDomainError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::get_custom_domain`](super::Client::get_custom_domain) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetCustomDomainError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::update_custom_domain`](super::Client::update_custom_domain) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type UpdateCustomDomainError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::delete_custom_domain`](super::Client::delete_custom_domain) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type DeleteCustomDomainError = runtime::NoDeclaredErrors;
 /// The error responses [`Client::list_custom_domain_shares`](super::Client::list_custom_domain_shares) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -215,11 +196,9 @@ pub enum UnshareCustomDomainError {
     NotFound,
 }
 
-/// The error responses [`Client::verify_custom_domain`](super::Client::verify_custom_domain) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum VerifyCustomDomainError {}
-/// The error responses [`Client::list_drives`](super::Client::list_drives) declares.
+/// The error responses [`Client::verify_custom_domain`](super::Client::verify_custom_domain) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type VerifyCustomDomainError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_drives`](super::Client::list_drives) declares; another operation declares the same, and their error types name this enum.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListDrivesError {
@@ -227,15 +206,9 @@ pub enum ListDrivesError {
     Unauthorized,
 }
 
-/// The error responses [`Client::create_drive`](super::Client::create_drive) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateDriveError {
-    /// `401`: Unauthorized
-    Unauthorized,
-}
-
-/// The error responses [`Client::get_drive`](super::Client::get_drive) declares.
+/// The error responses [`Client::create_drive`](super::Client::create_drive) declares: the same as [`ListDrivesError`]'s, which this names.
+pub type CreateDriveError = ListDrivesError;
+/// The error responses [`Client::get_drive`](super::Client::get_drive) declares; 2 other operations declare the same, and their error types name this enum.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetDriveError {
@@ -245,26 +218,10 @@ pub enum GetDriveError {
     NotFound,
 }
 
-/// The error responses [`Client::update_drive`](super::Client::update_drive) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UpdateDriveError {
-    /// `401`: Unauthorized
-    Unauthorized,
-    /// `404`: Drive not found
-    NotFound,
-}
-
-/// The error responses [`Client::delete_drive`](super::Client::delete_drive) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteDriveError {
-    /// `401`: Unauthorized
-    Unauthorized,
-    /// `404`: Drive not found
-    NotFound,
-}
-
+/// The error responses [`Client::update_drive`](super::Client::update_drive) declares: the same as [`GetDriveError`]'s, which this names.
+pub type UpdateDriveError = GetDriveError;
+/// The error responses [`Client::delete_drive`](super::Client::delete_drive) declares: the same as [`GetDriveError`]'s, which this names.
+pub type DeleteDriveError = GetDriveError;
 /// The error responses [`Client::create_drive_access_token`](super::Client::create_drive_access_token) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -291,22 +248,14 @@ pub enum GetDriveByExternalIdError {
     InternalServerError,
 }
 
-/// The error responses [`Client::get_drive_jwks`](super::Client::get_drive_jwks) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetDriveJwksError {}
-/// The error responses [`Client::list_all_egress_gateways`](super::Client::list_all_egress_gateways) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListAllEgressGatewaysError {}
-/// The error responses [`Client::get_egress_gateway_usage`](super::Client::get_egress_gateway_usage) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetEgressGatewayUsageError {}
-/// The error responses [`Client::list_all_egress_i_ps`](super::Client::list_all_egress_i_ps) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListAllEgressIPsError {}
+/// The error responses [`Client::get_drive_jwks`](super::Client::get_drive_jwks) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetDriveJwksError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_all_egress_gateways`](super::Client::list_all_egress_gateways) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListAllEgressGatewaysError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::get_egress_gateway_usage`](super::Client::get_egress_gateway_usage) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetEgressGatewayUsageError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_all_egress_i_ps`](super::Client::list_all_egress_i_ps) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListAllEgressIPsError = runtime::NoDeclaredErrors;
 /// The error responses [`Client::get_workspace_features`](super::Client::get_workspace_features) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -403,14 +352,10 @@ pub enum DeleteFunctionError {
     InternalServerError(types::Error),
 }
 
-/// The error responses [`Client::list_function_revisions`](super::Client::list_function_revisions) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListFunctionRevisionsError {}
-/// The error responses [`Client::list_images`](super::Client::list_images) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListImagesError {}
+/// The error responses [`Client::list_function_revisions`](super::Client::list_function_revisions) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListFunctionRevisionsError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_images`](super::Client::list_images) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListImagesError = runtime::NoDeclaredErrors;
 /// The error responses [`Client::create_image`](super::Client::create_image) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -419,14 +364,10 @@ pub enum CreateImageError {
     BadRequest,
 }
 
-/// The error responses [`Client::cleanup_images`](super::Client::cleanup_images) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CleanupImagesError {}
-/// The error responses [`Client::get_image`](super::Client::get_image) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetImageError {}
+/// The error responses [`Client::cleanup_images`](super::Client::cleanup_images) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type CleanupImagesError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::get_image`](super::Client::get_image) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetImageError = runtime::NoDeclaredErrors;
 /// The error responses [`Client::delete_image`](super::Client::delete_image) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -485,10 +426,8 @@ pub enum DeleteImageTagError {
     NotFound,
 }
 
-/// The error responses [`Client::get_integration`](super::Client::get_integration) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetIntegrationError {}
+/// The error responses [`Client::get_integration`](super::Client::get_integration) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetIntegrationError = runtime::NoDeclaredErrors;
 /// The error responses [`Client::list_integration_connections`](super::Client::list_integration_connections) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -563,39 +502,23 @@ pub enum DeleteIntegrationConnectionError {
     InternalServerError(types::Error),
 }
 
-/// The error responses [`Client::get_integration_connection_model_endpoint_configurations`](super::Client::get_integration_connection_model_endpoint_configurations) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetIntegrationConnectionModelEndpointConfigurationsError {}
-/// The error responses [`Client::list_integration_connection_models`](super::Client::list_integration_connection_models) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListIntegrationConnectionModelsError {}
-/// The error responses [`Client::get_integration_connection_model`](super::Client::get_integration_connection_model) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetIntegrationConnectionModelError {}
-/// The error responses [`Client::list_jobs`](super::Client::list_jobs) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListJobsError {}
-/// The error responses [`Client::create_job`](super::Client::create_job) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateJobError {}
-/// The error responses [`Client::get_job`](super::Client::get_job) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetJobError {}
-/// The error responses [`Client::update_job`](super::Client::update_job) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UpdateJobError {}
-/// The error responses [`Client::delete_job`](super::Client::delete_job) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteJobError {}
-/// The error responses [`Client::list_job_executions`](super::Client::list_job_executions) declares.
+/// The error responses [`Client::get_integration_connection_model_endpoint_configurations`](super::Client::get_integration_connection_model_endpoint_configurations) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetIntegrationConnectionModelEndpointConfigurationsError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_integration_connection_models`](super::Client::list_integration_connection_models) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListIntegrationConnectionModelsError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::get_integration_connection_model`](super::Client::get_integration_connection_model) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetIntegrationConnectionModelError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_jobs`](super::Client::list_jobs) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListJobsError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::create_job`](super::Client::create_job) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type CreateJobError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::get_job`](super::Client::get_job) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetJobError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::update_job`](super::Client::update_job) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type UpdateJobError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::delete_job`](super::Client::delete_job) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type DeleteJobError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_job_executions`](super::Client::list_job_executions) declares; another operation declares the same, and their error types name this enum.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ListJobExecutionsError {
@@ -605,17 +528,9 @@ pub enum ListJobExecutionsError {
     InternalServerError,
 }
 
-/// The error responses [`Client::create_job_execution`](super::Client::create_job_execution) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateJobExecutionError {
-    /// `400`: bad request
-    BadRequest,
-    /// `500`: internal server error
-    InternalServerError,
-}
-
-/// The error responses [`Client::get_job_execution`](super::Client::get_job_execution) declares.
+/// The error responses [`Client::create_job_execution`](super::Client::create_job_execution) declares: the same as [`ListJobExecutionsError`]'s, which this names.
+pub type CreateJobExecutionError = ListJobExecutionsError;
+/// The error responses [`Client::get_job_execution`](super::Client::get_job_execution) declares; another operation declares the same, and their error types name this enum.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetJobExecutionError {
@@ -627,18 +542,8 @@ pub enum GetJobExecutionError {
     InternalServerError,
 }
 
-/// The error responses [`Client::delete_job_execution`](super::Client::delete_job_execution) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteJobExecutionError {
-    /// `400`: bad request
-    BadRequest,
-    /// `404`: execution not found
-    NotFound,
-    /// `500`: internal server error
-    InternalServerError,
-}
-
+/// The error responses [`Client::delete_job_execution`](super::Client::delete_job_execution) declares: the same as [`GetJobExecutionError`]'s, which this names.
+pub type DeleteJobExecutionError = GetJobExecutionError;
 /// The error responses [`Client::list_job_execution_tasks`](super::Client::list_job_execution_tasks) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -651,18 +556,12 @@ pub enum ListJobExecutionTasksError {
     InternalServerError,
 }
 
-/// The error responses [`Client::list_job_revisions`](super::Client::list_job_revisions) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListJobRevisionsError {}
-/// The error responses [`Client::list_locations`](super::Client::list_locations) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListLocationsError {}
-/// The error responses [`Client::list_mcp_hub_definitions`](super::Client::list_mcp_hub_definitions) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListMcpHubDefinitionsError {}
+/// The error responses [`Client::list_job_revisions`](super::Client::list_job_revisions) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListJobRevisionsError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_locations`](super::Client::list_locations) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListLocationsError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_mcp_hub_definitions`](super::Client::list_mcp_hub_definitions) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListMcpHubDefinitionsError = runtime::NoDeclaredErrors;
 /// The error responses [`Client::list_models`](super::Client::list_models) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -735,14 +634,10 @@ pub enum DeleteModelError {
     InternalServerError(types::Error),
 }
 
-/// The error responses [`Client::list_model_revisions`](super::Client::list_model_revisions) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListModelRevisionsError {}
-/// The error responses [`Client::list_pending_image_shares`](super::Client::list_pending_image_shares) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListPendingImageSharesError {}
+/// The error responses [`Client::list_model_revisions`](super::Client::list_model_revisions) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListModelRevisionsError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_pending_image_shares`](super::Client::list_pending_image_shares) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListPendingImageSharesError = runtime::NoDeclaredErrors;
 /// The error responses [`Client::accept_image_share`](super::Client::accept_image_share) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -767,38 +662,22 @@ pub enum DeclineImageShareError {
     NotFound,
 }
 
-/// The error responses [`Client::list_policies`](super::Client::list_policies) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListPoliciesError {}
-/// The error responses [`Client::create_policy`](super::Client::create_policy) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreatePolicyError {}
-/// The error responses [`Client::get_policy`](super::Client::get_policy) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetPolicyError {}
-/// The error responses [`Client::update_policy`](super::Client::update_policy) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UpdatePolicyError {}
-/// The error responses [`Client::delete_policy`](super::Client::delete_policy) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeletePolicyError {}
-/// The error responses [`Client::get_policy_usages`](super::Client::get_policy_usages) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetPolicyUsagesError {}
-/// The error responses [`Client::list_public_ips`](super::Client::list_public_ips) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListPublicIpsError {}
-/// The error responses [`Client::list_sandbox_hub_definitions`](super::Client::list_sandbox_hub_definitions) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListSandboxHubDefinitionsError {}
+/// The error responses [`Client::list_policies`](super::Client::list_policies) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListPoliciesError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::create_policy`](super::Client::create_policy) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type CreatePolicyError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::get_policy`](super::Client::get_policy) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetPolicyError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::update_policy`](super::Client::update_policy) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type UpdatePolicyError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::delete_policy`](super::Client::delete_policy) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type DeletePolicyError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::get_policy_usages`](super::Client::get_policy_usages) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetPolicyUsagesError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_public_ips`](super::Client::list_public_ips) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListPublicIpsError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_sandbox_hub_definitions`](super::Client::list_sandbox_hub_definitions) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListSandboxHubDefinitionsError = runtime::NoDeclaredErrors;
 /// The error responses [`Client::list_sandboxes`](super::Client::list_sandboxes) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -885,62 +764,34 @@ pub enum ForkSandboxError {
     InternalServerError(types::Error),
 }
 
-/// The error responses [`Client::list_sandbox_previews`](super::Client::list_sandbox_previews) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListSandboxPreviewsError {}
-/// The error responses [`Client::create_sandbox_preview`](super::Client::create_sandbox_preview) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateSandboxPreviewError {}
-/// The error responses [`Client::get_sandbox_preview`](super::Client::get_sandbox_preview) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetSandboxPreviewError {}
-/// The error responses [`Client::update_sandbox_preview`](super::Client::update_sandbox_preview) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UpdateSandboxPreviewError {}
-/// The error responses [`Client::delete_sandbox_preview`](super::Client::delete_sandbox_preview) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteSandboxPreviewError {}
-/// The error responses [`Client::list_sandbox_preview_tokens`](super::Client::list_sandbox_preview_tokens) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListSandboxPreviewTokensError {}
-/// The error responses [`Client::create_sandbox_preview_token`](super::Client::create_sandbox_preview_token) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateSandboxPreviewTokenError {}
-/// The error responses [`Client::delete_sandbox_preview_token`](super::Client::delete_sandbox_preview_token) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteSandboxPreviewTokenError {}
-/// The error responses [`Client::list_sandbox_schedule_executions`](super::Client::list_sandbox_schedule_executions) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListSandboxScheduleExecutionsError {}
-/// The error responses [`Client::list_sandbox_schedules`](super::Client::list_sandbox_schedules) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListSandboxSchedulesError {}
-/// The error responses [`Client::create_sandbox_schedule`](super::Client::create_sandbox_schedule) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateSandboxScheduleError {}
-/// The error responses [`Client::get_sandbox_schedule`](super::Client::get_sandbox_schedule) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetSandboxScheduleError {}
-/// The error responses [`Client::update_sandbox_schedule`](super::Client::update_sandbox_schedule) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UpdateSandboxScheduleError {}
-/// The error responses [`Client::delete_sandbox_schedule`](super::Client::delete_sandbox_schedule) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteSandboxScheduleError {}
+/// The error responses [`Client::list_sandbox_previews`](super::Client::list_sandbox_previews) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListSandboxPreviewsError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::create_sandbox_preview`](super::Client::create_sandbox_preview) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type CreateSandboxPreviewError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::get_sandbox_preview`](super::Client::get_sandbox_preview) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetSandboxPreviewError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::update_sandbox_preview`](super::Client::update_sandbox_preview) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type UpdateSandboxPreviewError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::delete_sandbox_preview`](super::Client::delete_sandbox_preview) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type DeleteSandboxPreviewError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_sandbox_preview_tokens`](super::Client::list_sandbox_preview_tokens) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListSandboxPreviewTokensError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::create_sandbox_preview_token`](super::Client::create_sandbox_preview_token) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type CreateSandboxPreviewTokenError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::delete_sandbox_preview_token`](super::Client::delete_sandbox_preview_token) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type DeleteSandboxPreviewTokenError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_sandbox_schedule_executions`](super::Client::list_sandbox_schedule_executions) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListSandboxScheduleExecutionsError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_sandbox_schedules`](super::Client::list_sandbox_schedules) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListSandboxSchedulesError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::create_sandbox_schedule`](super::Client::create_sandbox_schedule) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type CreateSandboxScheduleError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::get_sandbox_schedule`](super::Client::get_sandbox_schedule) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetSandboxScheduleError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::update_sandbox_schedule`](super::Client::update_sandbox_schedule) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type UpdateSandboxScheduleError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::delete_sandbox_schedule`](super::Client::delete_sandbox_schedule) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type DeleteSandboxScheduleError = runtime::NoDeclaredErrors;
 /// The error responses [`Client::list_sandbox_snapshots`](super::Client::list_sandbox_snapshots) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -983,46 +834,26 @@ pub enum GetSandboxByExternalIdError {
     InternalServerError(types::Error),
 }
 
-/// The error responses [`Client::get_workspace_service_accounts`](super::Client::get_workspace_service_accounts) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetWorkspaceServiceAccountsError {}
-/// The error responses [`Client::create_workspace_service_account`](super::Client::create_workspace_service_account) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateWorkspaceServiceAccountError {}
-/// The error responses [`Client::update_workspace_service_account`](super::Client::update_workspace_service_account) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UpdateWorkspaceServiceAccountError {}
-/// The error responses [`Client::delete_workspace_service_account`](super::Client::delete_workspace_service_account) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteWorkspaceServiceAccountError {}
-/// The error responses [`Client::list_api_keys_for_service_account`](super::Client::list_api_keys_for_service_account) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListApiKeysForServiceAccountError {}
-/// The error responses [`Client::create_api_key_for_service_account`](super::Client::create_api_key_for_service_account) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateApiKeyForServiceAccountError {}
-/// The error responses [`Client::delete_api_key_for_service_account`](super::Client::delete_api_key_for_service_account) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteApiKeyForServiceAccountError {}
-/// The error responses [`Client::list_templates`](super::Client::list_templates) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListTemplatesError {}
-/// The error responses [`Client::get_template`](super::Client::get_template) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetTemplateError {}
-/// The error responses [`Client::list_workspace_users`](super::Client::list_workspace_users) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListWorkspaceUsersError {}
+/// The error responses [`Client::get_workspace_service_accounts`](super::Client::get_workspace_service_accounts) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetWorkspaceServiceAccountsError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::create_workspace_service_account`](super::Client::create_workspace_service_account) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type CreateWorkspaceServiceAccountError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::update_workspace_service_account`](super::Client::update_workspace_service_account) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type UpdateWorkspaceServiceAccountError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::delete_workspace_service_account`](super::Client::delete_workspace_service_account) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type DeleteWorkspaceServiceAccountError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_api_keys_for_service_account`](super::Client::list_api_keys_for_service_account) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListApiKeysForServiceAccountError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::create_api_key_for_service_account`](super::Client::create_api_key_for_service_account) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type CreateApiKeyForServiceAccountError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::delete_api_key_for_service_account`](super::Client::delete_api_key_for_service_account) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type DeleteApiKeyForServiceAccountError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_templates`](super::Client::list_templates) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListTemplatesError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::get_template`](super::Client::get_template) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetTemplateError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_workspace_users`](super::Client::list_workspace_users) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListWorkspaceUsersError = runtime::NoDeclaredErrors;
 /// The error responses [`Client::invite_workspace_user`](super::Client::invite_workspace_user) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1051,26 +882,16 @@ pub enum RemoveWorkspaceUserError {
     NotFound,
 }
 
-/// The error responses [`Client::list_volume_templates`](super::Client::list_volume_templates) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListVolumeTemplatesError {}
-/// The error responses [`Client::create_volume_template`](super::Client::create_volume_template) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateVolumeTemplateError {}
-/// The error responses [`Client::get_volume_template`](super::Client::get_volume_template) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetVolumeTemplateError {}
-/// The error responses [`Client::update_volume_template`](super::Client::update_volume_template) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UpdateVolumeTemplateError {}
-/// The error responses [`Client::delete_volume_template`](super::Client::delete_volume_template) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteVolumeTemplateError {}
+/// The error responses [`Client::list_volume_templates`](super::Client::list_volume_templates) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListVolumeTemplatesError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::create_volume_template`](super::Client::create_volume_template) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type CreateVolumeTemplateError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::get_volume_template`](super::Client::get_volume_template) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetVolumeTemplateError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::update_volume_template`](super::Client::update_volume_template) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type UpdateVolumeTemplateError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::delete_volume_template`](super::Client::delete_volume_template) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type DeleteVolumeTemplateError = runtime::NoDeclaredErrors;
 /// The error responses [`Client::delete_volume_template_version`](super::Client::delete_volume_template_version) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1123,10 +944,8 @@ pub enum GetVolumeError {
     InternalServerError(types::Error),
 }
 
-/// The error responses [`Client::update_volume`](super::Client::update_volume) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UpdateVolumeError {}
+/// The error responses [`Client::update_volume`](super::Client::update_volume) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type UpdateVolumeError = runtime::NoDeclaredErrors;
 /// The error responses [`Client::delete_volume`](super::Client::delete_volume) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1157,54 +976,30 @@ pub enum GetVolumeByExternalIdError {
     InternalServerError(types::Error),
 }
 
-/// The error responses [`Client::list_vp_cs`](super::Client::list_vp_cs) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListVpCsError {}
-/// The error responses [`Client::create_vpc`](super::Client::create_vpc) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateVpcError {}
-/// The error responses [`Client::get_vpc`](super::Client::get_vpc) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetVpcError {}
-/// The error responses [`Client::delete_vpc`](super::Client::delete_vpc) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteVpcError {}
-/// The error responses [`Client::list_egress_gateways`](super::Client::list_egress_gateways) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListEgressGatewaysError {}
-/// The error responses [`Client::create_egress_gateway`](super::Client::create_egress_gateway) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateEgressGatewayError {}
-/// The error responses [`Client::get_egress_gateway`](super::Client::get_egress_gateway) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetEgressGatewayError {}
-/// The error responses [`Client::delete_egress_gateway`](super::Client::delete_egress_gateway) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteEgressGatewayError {}
-/// The error responses [`Client::list_egress_i_ps`](super::Client::list_egress_i_ps) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListEgressIPsError {}
-/// The error responses [`Client::create_egress_ip`](super::Client::create_egress_ip) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateEgressIpError {}
-/// The error responses [`Client::get_egress_ip`](super::Client::get_egress_ip) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetEgressIpError {}
-/// The error responses [`Client::delete_egress_ip`](super::Client::delete_egress_ip) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteEgressIpError {}
+/// The error responses [`Client::list_vp_cs`](super::Client::list_vp_cs) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListVpCsError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::create_vpc`](super::Client::create_vpc) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type CreateVpcError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::get_vpc`](super::Client::get_vpc) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetVpcError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::delete_vpc`](super::Client::delete_vpc) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type DeleteVpcError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_egress_gateways`](super::Client::list_egress_gateways) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListEgressGatewaysError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::create_egress_gateway`](super::Client::create_egress_gateway) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type CreateEgressGatewayError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::get_egress_gateway`](super::Client::get_egress_gateway) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetEgressGatewayError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::delete_egress_gateway`](super::Client::delete_egress_gateway) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type DeleteEgressGatewayError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::list_egress_i_ps`](super::Client::list_egress_i_ps) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ListEgressIPsError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::create_egress_ip`](super::Client::create_egress_ip) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type CreateEgressIpError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::get_egress_ip`](super::Client::get_egress_ip) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetEgressIpError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::delete_egress_ip`](super::Client::delete_egress_ip) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type DeleteEgressIpError = runtime::NoDeclaredErrors;
 /// The error responses [`Client::list_workspaces`](super::Client::list_workspaces) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1283,7 +1078,5 @@ pub enum LeaveWorkspaceError {
     NotFound,
 }
 
-/// The error responses [`Client::check_workspace_availability`](super::Client::check_workspace_availability) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CheckWorkspaceAvailabilityError {}
+/// The error responses [`Client::check_workspace_availability`](super::Client::check_workspace_availability) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type CheckWorkspaceAvailabilityError = runtime::NoDeclaredErrors;

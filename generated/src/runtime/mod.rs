@@ -82,7 +82,7 @@ pub use {
     reqwest,
     reqwest::header::HeaderMap,
     reqwest::{Method, StatusCode},
-    response::{ApiError, Error, InvalidRequest, RawResponse, Redirect, Response},
+    response::{ApiError, Error, InvalidRequest, NoDeclaredErrors, RawResponse, Redirect, Response},
     stream::{ByteStream, EventStream, Streaming},
 };
 

@@ -2,6 +2,7 @@
 //! What each operation of Drift paths can answer: the error responses it declares, and its successes where it declares several kinds.
 
 use super::types;
+use crate::runtime;
 
 /// The error responses [`Client::list_keys`](super::Client::list_keys) declares.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,10 +12,8 @@ pub enum ListKeysError {
     ClientError(types::Problem),
 }
 
-/// The error responses [`Client::watch_keys`](super::Client::watch_keys) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum WatchKeysError {}
+/// The error responses [`Client::watch_keys`](super::Client::watch_keys) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type WatchKeysError = runtime::NoDeclaredErrors;
 /// The error responses [`Client::export_keys`](super::Client::export_keys) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

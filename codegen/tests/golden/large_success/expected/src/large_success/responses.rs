@@ -2,11 +2,10 @@
 //! What each operation of Large success can answer: the error responses it declares, and its successes where it declares several kinds.
 
 use super::types;
+use crate::runtime;
 
-/// The error responses [`Client::summarize`](super::Client::summarize) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum SummarizeError {}
+/// The error responses [`Client::summarize`](super::Client::summarize) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type SummarizeError = runtime::NoDeclaredErrors;
 /// The error responses [`Client::get_report`](super::Client::get_report) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

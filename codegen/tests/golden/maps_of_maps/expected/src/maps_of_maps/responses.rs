@@ -2,11 +2,10 @@
 //! What each operation of Maps of maps can answer: the error responses it declares, and its successes where it declares several kinds.
 
 use super::types;
+use crate::runtime;
 
-/// The error responses [`Client::put_matrix`](super::Client::put_matrix) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum PutMatrixError {}
+/// The error responses [`Client::put_matrix`](super::Client::put_matrix) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type PutMatrixError = runtime::NoDeclaredErrors;
 /// The error responses [`Client::get_series`](super::Client::get_series) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -2,11 +2,10 @@
 //! What each operation of Mixed successes can answer: the error responses it declares, and its successes where it declares several kinds.
 
 use super::types;
+use crate::runtime;
 
-/// The error responses [`Client::create_job`](super::Client::create_job) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateJobError {}
+/// The error responses [`Client::create_job`](super::Client::create_job) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type CreateJobError = runtime::NoDeclaredErrors;
 /// The successes [`Client::create_job`](super::Client::create_job) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -2,11 +2,10 @@
 //! What each operation of Operation names can answer: the error responses it declares, and its successes where it declares several kinds.
 
 use super::types;
+use crate::runtime;
 
-/// The error responses [`Client::get`](super::Client::get) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetError {}
+/// The error responses [`Client::get`](super::Client::get) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetError = runtime::NoDeclaredErrors;
 /// The successes [`Client::get`](super::Client::get) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -35,10 +34,8 @@ pub enum GetErrorSuccess {
     Accepted,
 }
 
-/// The error responses [`Client::error`](super::Client::error) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ErrorError {}
+/// The error responses [`Client::error`](super::Client::error) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type ErrorError = runtime::NoDeclaredErrors;
 /// The successes [`Client::error`](super::Client::error) declares.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -49,7 +46,5 @@ pub enum ErrorSuccess {
     Accepted,
 }
 
-/// The error responses [`Client::builder_get`](super::Client::builder_get) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum BuilderGetError {}
+/// The error responses [`Client::builder_get`](super::Client::builder_get) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type BuilderGetError = runtime::NoDeclaredErrors;

@@ -2,6 +2,7 @@
 //! What each operation of Responses can answer: the error responses it declares, and its successes where it declares several kinds.
 
 use super::types;
+use crate::runtime;
 
 /// The error responses [`Client::get_thing`](super::Client::get_thing) declares.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,7 +24,5 @@ pub enum DeleteThingError {
     Other(types::Problem),
 }
 
-/// The error responses [`Client::get_raw_thing`](super::Client::get_raw_thing) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetRawThingError {}
+/// The error responses [`Client::get_raw_thing`](super::Client::get_raw_thing) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type GetRawThingError = runtime::NoDeclaredErrors;

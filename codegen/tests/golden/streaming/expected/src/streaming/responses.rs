@@ -2,6 +2,7 @@
 //! What each operation of Streaming can answer: the error responses it declares, and its successes where it declares several kinds.
 
 use super::types;
+use crate::runtime;
 
 /// The error responses [`Client::create_chat`](super::Client::create_chat) declares.
 #[derive(Debug, Clone, PartialEq)]
@@ -11,19 +12,11 @@ pub enum CreateChatError {
     UnprocessableEntity(types::CreateChatUnprocessableEntityResponse),
 }
 
-/// The error responses [`Client::create_completion`](super::Client::create_completion) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateCompletionError {}
-/// The error responses [`Client::watch_job`](super::Client::watch_job) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum WatchJobError {}
-/// The error responses [`Client::tail_logs`](super::Client::tail_logs) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum TailLogsError {}
-/// The error responses [`Client::download_file`](super::Client::download_file) declares.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DownloadFileError {}
+/// The error responses [`Client::create_completion`](super::Client::create_completion) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type CreateCompletionError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::watch_job`](super::Client::watch_job) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type WatchJobError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::tail_logs`](super::Client::tail_logs) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type TailLogsError = runtime::NoDeclaredErrors;
+/// The error responses [`Client::download_file`](super::Client::download_file) declares: none. An error status it gets is [`Error::UnexpectedStatus`](crate::runtime::Error::UnexpectedStatus).
+pub type DownloadFileError = runtime::NoDeclaredErrors;
