@@ -498,7 +498,7 @@ async fn a_streamed_call_sends_credentials_and_headers_and_retries_before_the_re
         .build()
         .unwrap();
     let mut request = client.request(&BY_HAND, Method::GET, "/events", SECURED).unwrap();
-    request.header("accept", "text/event-stream").unwrap();
+    request.header("accept", "text/event-stream");
     let mut call = CallOptions::default();
     call.header("x-call".into(), "c".into());
     let streaming = client.send_streaming::<()>(request, &call).await.unwrap();
@@ -513,6 +513,25 @@ async fn a_streamed_call_sends_credentials_and_headers_and_retries_before_the_re
         assert_eq!(request.headers["x-call"], "c");
     }
     assert_eq!(seen.load(Ordering::SeqCst), 2, "hooks saw both responses");
+}
+
+/// A request whose input could not be put on it is not sent, whichever way it is sent: the
+/// runtime keeps the input's error until then.
+#[tokio::test]
+async fn a_request_with_an_input_it_could_not_take_is_not_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let client = ClientBuilder::new(server.uri()).build().unwrap();
+    let refused = || {
+        let mut request = client.request(&BY_HAND, Method::GET, "/events", &[]).unwrap();
+        request.header("x-note", "a\r\nInjected: yes");
+        request
+    };
+    let streamed = client.send_streaming::<()>(refused(), &CallOptions::default()).await;
+    assert!(matches!(&streamed, Err(Error::InvalidRequest(e)) if e.0.contains("`x-note`")), "{streamed:?}");
+    let read = client.send::<()>(refused(), &CallOptions::default()).await;
+    assert!(matches!(&read, Err(Error::InvalidRequest(e)) if e.0.contains("`x-note`")), "{read:?}");
+    assert!(server.received_requests().await.unwrap().is_empty(), "nothing was sent");
 }
 
 #[tokio::test]

@@ -324,6 +324,11 @@ impl Client {
         // An `async` block, not an `async fn`: that would keep the request twice, as its argument
         // and as the local it is moved into.
         async move {
+            // Generated operations check their inputs before sending (`Request::checked`); one
+            // that set an input after that still sends nothing when it could not be put on.
+            if let Some(invalid) = request.invalid.take() {
+                return Err(Unanswered::Invalid(invalid));
+            }
             let mut token_sources: Vec<&TokenSource> = Vec::new();
             for scheme in request.schemes {
                 if let Some(Credential::ClientCredentials(source)) = self.shared.credentials.get(*scheme) {

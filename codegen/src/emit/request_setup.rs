@@ -38,16 +38,16 @@ pub(super) fn param_setup(param: &Param) -> Option<TokenStream> {
     Some(match (param.location, param.style) {
         (ParamLocation::Path, _) => return None,
         (_, QueryStyle::Json) => json_param_setup(param),
-        (ParamLocation::Query, QueryStyle::Exploded) => quote!(request.query(#wire, &self.#name)?;),
+        (ParamLocation::Query, QueryStyle::Exploded) => quote!(request.query(#wire, &self.#name);),
         (ParamLocation::Query, QueryStyle::Delimited(delimiter)) => {
-            quote!(request.query_styled(#wire, &self.#name, #RUNTIME::QueryStyle::Delimited(#delimiter))?;)
+            quote!(request.query_styled(#wire, &self.#name, #RUNTIME::QueryStyle::Delimited(#delimiter));)
         }
         (ParamLocation::Query, QueryStyle::DeepObject) => {
-            quote!(request.query_styled(#wire, &self.#name, #RUNTIME::QueryStyle::DeepObject)?;)
+            quote!(request.query_styled(#wire, &self.#name, #RUNTIME::QueryStyle::DeepObject);)
         }
         (ParamLocation::Header, _) => {
             let wire = param.wire_name.to_ascii_lowercase();
-            quote!(request.header(#wire, &self.#name)?;)
+            quote!(request.header(#wire, &self.#name);)
         }
     })
 }
@@ -59,7 +59,7 @@ fn json_param_setup(param: &Param) -> TokenStream {
     // A query parameter or a header: path segments have an encoding of their own.
     let header = param.location == ParamLocation::Header;
     let wire = if header { param.wire_name.to_ascii_lowercase() } else { param.wire_name.clone() };
-    let put = if header { quote!(request.header(#wire, &text)?;) } else { quote!(request.query(#wire, &text)?;) };
+    let put = if header { quote!(request.header(#wire, &text);) } else { quote!(request.query(#wire, &text);) };
     let encode = quote! {
         let text = ::serde_json::to_string(value)
             .map_err(|e| #RUNTIME::InvalidRequest(format!("parameter `{}` cannot be encoded as JSON: {e}", #wire)))?;
@@ -84,10 +84,10 @@ fn json_param_setup(param: &Param) -> TokenStream {
 pub(super) fn body_setup(api: &Api, body: &RequestBody) -> TokenStream {
     let media_type = &body.media_type;
     let set = match body.encoding {
-        BodyEncoding::Json => quote!(request.json(body)?;),
+        BodyEncoding::Json => quote!(request.json(body);),
         BodyEncoding::Form => form_setup(body),
         BodyEncoding::Multipart => multipart_setup(api, body),
-        BodyEncoding::Bytes | BodyEncoding::Text => quote!(request.raw(#media_type, body)?;),
+        BodyEncoding::Bytes | BodyEncoding::Text => quote!(request.raw(#media_type, body);),
     };
     if body.required {
         quote! {
@@ -115,7 +115,7 @@ fn form_setup(body: &RequestBody) -> TokenStream {
         };
         quote!((#wire, #style))
     });
-    quote!(request.form(body, &[#(#styles),*])?;)
+    quote!(request.form(body, &[#(#styles),*]);)
 }
 
 /// One part per field of the body struct: bytes as file parts, objects as JSON parts (or the
@@ -143,7 +143,7 @@ fn multipart_setup(api: &Api, body: &RequestBody) -> TokenStream {
     quote! {
         let mut form = #RUNTIME::Multipart::new();
         #(#parts)*
-        request.multipart(form)?;
+        request.multipart(form);
     }
 }
 

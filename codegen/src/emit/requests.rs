@@ -269,7 +269,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         .accept
         .as_deref()
         .filter(|accept| *accept != "application/json")
-        .map(|accept| quote!(request.header("accept", #accept)?;));
+        .map(|accept| quote!(request.header("accept", #accept);));
     // A declared redirect is the answer, not a step to follow.
     let keep_redirects =
         op.success.iter().any(|case| case.body == ResponseBody::Redirect).then(|| quote!(request.keep_redirects();));
@@ -300,7 +300,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
         quote! {
             let mut request = #started?;
             #(#setup)*
-            Ok(request)
+            request.checked()
         }
     };
     let dispatch = response_dispatch(op);
@@ -313,7 +313,7 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
             #[inline]
             pub async fn send(self) -> Result<#RUNTIME::Response<#success>, #RUNTIME::Error<#RESPONSES::#error_type>> {
                 let mut request = self.request()?;
-                request.header("accept", "text/event-stream")?;
+                request.header("accept", "text/event-stream");
                 #call
             }
         }
@@ -465,7 +465,7 @@ fn streaming_wrapper(api: &Api, op: &Operation, streaming: &crate::model::Stream
                 let mut inner = self.inner;
                 #set_flag
                 let mut request = inner.request()?;
-                request.header("accept", "text/event-stream")?;
+                request.header("accept", "text/event-stream");
                 #call
             }
         }

@@ -103,13 +103,13 @@ impl<'a> ListAgents<'a> {
                 "/agents",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("cursor", &self.cursor)?;
-        request.query("limit", &self.limit)?;
-        request.query("sort", &self.sort)?;
-        request.query("q", &self.q)?;
-        request.query("anchor", &self.anchor)?;
-        request.query("status", &self.status)?;
-        Ok(request)
+        request.query("cursor", &self.cursor);
+        request.query("limit", &self.limit);
+        request.query("sort", &self.sort);
+        request.query("q", &self.q);
+        request.query("anchor", &self.anchor);
+        request.query("status", &self.status);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -201,8 +201,8 @@ impl<'a> CreateAgent<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -275,8 +275,8 @@ impl<'a> GetAgent<'a> {
                 &format!("/agents/{agent_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("show_secrets", &self.show_secrets)?;
-        Ok(request)
+        request.query("show_secrets", &self.show_secrets);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -342,8 +342,8 @@ impl<'a> UpdateAgent<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -583,13 +583,13 @@ impl<'a> ListApplications<'a> {
                 "/applications",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("cursor", &self.cursor)?;
-        request.query("limit", &self.limit)?;
-        request.query("sort", &self.sort)?;
-        request.query("q", &self.q)?;
-        request.query("anchor", &self.anchor)?;
-        request.query("status", &self.status)?;
-        Ok(request)
+        request.query("cursor", &self.cursor);
+        request.query("limit", &self.limit);
+        request.query("sort", &self.sort);
+        request.query("q", &self.q);
+        request.query("anchor", &self.anchor);
+        request.query("status", &self.status);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -690,8 +690,8 @@ impl<'a> CreateApplication<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -841,8 +841,8 @@ impl<'a> UpdateApplication<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -997,8 +997,8 @@ impl<'a> CreateApplicationCustomDomain<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -1259,8 +1259,8 @@ impl<'a> CreateCustomDomain<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -1373,8 +1373,8 @@ impl<'a> UpdateCustomDomain<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -1546,8 +1546,8 @@ impl<'a> ShareCustomDomain<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -1793,14 +1793,14 @@ impl<'a> ListDrives<'a> {
                 "/drives",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("cursor", &self.cursor)?;
-        request.query("limit", &self.limit)?;
-        request.query("sort", &self.sort)?;
-        request.query("q", &self.q)?;
-        request.query("anchor", &self.anchor)?;
-        request.query("externalId", &self.external_id)?;
-        request.query("status", &self.status)?;
-        Ok(request)
+        request.query("cursor", &self.cursor);
+        request.query("limit", &self.limit);
+        request.query("sort", &self.sort);
+        request.query("q", &self.q);
+        request.query("anchor", &self.anchor);
+        request.query("externalId", &self.external_id);
+        request.query("status", &self.status);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -1887,8 +1887,8 @@ impl<'a> CreateDrive<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -2002,8 +2002,8 @@ impl<'a> UpdateDrive<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -2526,8 +2526,8 @@ impl<'a> TestFeatureFlag<'a> {
                 &format!("/features/{feature_key}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("account", &self.account)?;
-        Ok(request)
+        request.query("account", &self.account);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -2656,13 +2656,13 @@ impl<'a> ListFunctions<'a> {
                 "/functions",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("cursor", &self.cursor)?;
-        request.query("limit", &self.limit)?;
-        request.query("sort", &self.sort)?;
-        request.query("q", &self.q)?;
-        request.query("anchor", &self.anchor)?;
-        request.query("status", &self.status)?;
-        Ok(request)
+        request.query("cursor", &self.cursor);
+        request.query("limit", &self.limit);
+        request.query("sort", &self.sort);
+        request.query("q", &self.q);
+        request.query("anchor", &self.anchor);
+        request.query("status", &self.status);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -2760,8 +2760,8 @@ impl<'a> CreateFunction<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -2840,8 +2840,8 @@ impl<'a> GetFunction<'a> {
                 &format!("/functions/{function_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("show_secrets", &self.show_secrets)?;
-        Ok(request)
+        request.query("show_secrets", &self.show_secrets);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -2909,8 +2909,8 @@ impl<'a> UpdateFunction<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -3146,8 +3146,8 @@ impl<'a> CreateImage<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -3448,8 +3448,8 @@ impl<'a> ShareImage<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -3767,8 +3767,8 @@ impl<'a> CreateIntegrationConnection<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -3949,8 +3949,8 @@ impl<'a> UpdateIntegrationConnection<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -4370,13 +4370,13 @@ impl<'a> ListJobs<'a> {
                 "/jobs",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("cursor", &self.cursor)?;
-        request.query("limit", &self.limit)?;
-        request.query("sort", &self.sort)?;
-        request.query("q", &self.q)?;
-        request.query("anchor", &self.anchor)?;
-        request.query("status", &self.status)?;
-        Ok(request)
+        request.query("cursor", &self.cursor);
+        request.query("limit", &self.limit);
+        request.query("sort", &self.sort);
+        request.query("q", &self.q);
+        request.query("anchor", &self.anchor);
+        request.query("status", &self.status);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -4458,8 +4458,8 @@ impl<'a> CreateJob<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -4522,8 +4522,8 @@ impl<'a> GetJob<'a> {
                 &format!("/jobs/{job_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("show_secrets", &self.show_secrets)?;
-        Ok(request)
+        request.query("show_secrets", &self.show_secrets);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -4578,8 +4578,8 @@ impl<'a> UpdateJob<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -4736,12 +4736,12 @@ impl<'a> ListJobExecutions<'a> {
                 &format!("/jobs/{job_id}/executions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("limit", &self.limit)?;
-        request.query("offset", &self.offset)?;
-        request.query("cursor", &self.cursor)?;
-        request.query("sort", &self.sort)?;
-        request.query("q", &self.q)?;
-        Ok(request)
+        request.query("limit", &self.limit);
+        request.query("offset", &self.offset);
+        request.query("cursor", &self.cursor);
+        request.query("sort", &self.sort);
+        request.query("q", &self.q);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -4847,8 +4847,8 @@ impl<'a> CreateJobExecution<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -5084,11 +5084,11 @@ impl<'a> ListJobExecutionTasks<'a> {
                 &format!("/jobs/{job_id}/executions/{execution_id}/tasks"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("cursor", &self.cursor)?;
-        request.query("limit", &self.limit)?;
-        request.query("sort", &self.sort)?;
-        request.query("q", &self.q)?;
-        Ok(request)
+        request.query("cursor", &self.cursor);
+        request.query("limit", &self.limit);
+        request.query("sort", &self.sort);
+        request.query("q", &self.q);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -5425,13 +5425,13 @@ impl<'a> ListModels<'a> {
                 "/models",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("cursor", &self.cursor)?;
-        request.query("limit", &self.limit)?;
-        request.query("sort", &self.sort)?;
-        request.query("q", &self.q)?;
-        request.query("anchor", &self.anchor)?;
-        request.query("status", &self.status)?;
-        Ok(request)
+        request.query("cursor", &self.cursor);
+        request.query("limit", &self.limit);
+        request.query("sort", &self.sort);
+        request.query("q", &self.q);
+        request.query("anchor", &self.anchor);
+        request.query("status", &self.status);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -5523,8 +5523,8 @@ impl<'a> CreateModel<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -5650,8 +5650,8 @@ impl<'a> UpdateModel<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -5836,8 +5836,8 @@ impl<'a> ListPendingImageShares<'a> {
                 "/pending-image-shares",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("direction", &self.direction)?;
-        Ok(request)
+        request.query("direction", &self.direction);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -5909,8 +5909,8 @@ impl<'a> AcceptImageShare<'a> {
                 &format!("/pending-image-shares/{pending_share_id}/accept"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("force", &self.force)?;
-        Ok(request)
+        request.query("force", &self.force);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -6075,12 +6075,12 @@ impl<'a> ListPolicies<'a> {
                 "/policies",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("cursor", &self.cursor)?;
-        request.query("limit", &self.limit)?;
-        request.query("sort", &self.sort)?;
-        request.query("q", &self.q)?;
-        request.query("anchor", &self.anchor)?;
-        Ok(request)
+        request.query("cursor", &self.cursor);
+        request.query("limit", &self.limit);
+        request.query("sort", &self.sort);
+        request.query("q", &self.q);
+        request.query("anchor", &self.anchor);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -6168,8 +6168,8 @@ impl<'a> CreatePolicy<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -6280,8 +6280,8 @@ impl<'a> UpdatePolicy<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -6447,8 +6447,8 @@ impl<'a> ListPublicIps<'a> {
                 "/publicIps",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("region", &self.region)?;
-        Ok(request)
+        request.query("region", &self.region);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -6640,15 +6640,15 @@ impl<'a> ListSandboxes<'a> {
                 "/sandboxes",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("showTerminated", &self.show_terminated)?;
-        request.query("cursor", &self.cursor)?;
-        request.query("limit", &self.limit)?;
-        request.query("sort", &self.sort)?;
-        request.query("q", &self.q)?;
-        request.query("anchor", &self.anchor)?;
-        request.query("status", &self.status)?;
-        request.query("externalId", &self.external_id)?;
-        Ok(request)
+        request.query("showTerminated", &self.show_terminated);
+        request.query("cursor", &self.cursor);
+        request.query("limit", &self.limit);
+        request.query("sort", &self.sort);
+        request.query("q", &self.q);
+        request.query("anchor", &self.anchor);
+        request.query("status", &self.status);
+        request.query("externalId", &self.external_id);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -6756,10 +6756,10 @@ impl<'a> CreateSandbox<'a> {
                 "/sandboxes",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("createIfNotExist", &self.create_if_not_exist)?;
+        request.query("createIfNotExist", &self.create_if_not_exist);
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -6836,8 +6836,8 @@ impl<'a> GetSandbox<'a> {
                 &format!("/sandboxes/{sandbox_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("show_secrets", &self.show_secrets)?;
-        Ok(request)
+        request.query("show_secrets", &self.show_secrets);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -6905,8 +6905,8 @@ impl<'a> UpdateSandbox<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -7042,8 +7042,8 @@ impl<'a> ForkSandbox<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -7173,10 +7173,10 @@ impl<'a> CreateSandboxPreview<'a> {
                 &format!("/sandboxes/{sandbox_name}/previews"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("force", &self.force)?;
+        request.query("force", &self.force);
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -7300,8 +7300,8 @@ impl<'a> UpdateSandboxPreview<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -7488,8 +7488,8 @@ impl<'a> CreateSandboxPreviewToken<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -7660,11 +7660,11 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
                 &format!("/sandboxes/{sandbox_name}/schedule-executions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("limit", &self.limit)?;
-        request.query("cursor", &self.cursor)?;
-        request.query("sort", &self.sort)?;
-        request.query("q", &self.q)?;
-        Ok(request)
+        request.query("limit", &self.limit);
+        request.query("cursor", &self.cursor);
+        request.query("sort", &self.sort);
+        request.query("q", &self.q);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -7819,12 +7819,12 @@ impl<'a> ListSandboxSchedules<'a> {
                 &format!("/sandboxes/{sandbox_name}/schedules"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("limit", &self.limit)?;
-        request.query("cursor", &self.cursor)?;
-        request.query("sort", &self.sort)?;
-        request.query("q", &self.q)?;
-        request.query("type", &self.r#type)?;
-        Ok(request)
+        request.query("limit", &self.limit);
+        request.query("cursor", &self.cursor);
+        request.query("sort", &self.sort);
+        request.query("q", &self.q);
+        request.query("type", &self.r#type);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -7931,8 +7931,8 @@ impl<'a> CreateSandboxSchedule<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -8064,8 +8064,8 @@ impl<'a> UpdateSandboxSchedule<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -8253,8 +8253,8 @@ impl<'a> CreateSandboxSnapshot<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -8521,8 +8521,8 @@ impl<'a> CreateWorkspaceServiceAccount<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -8587,8 +8587,8 @@ impl<'a> UpdateWorkspaceServiceAccount<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -8765,8 +8765,8 @@ impl<'a> CreateApiKeyForServiceAccount<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -9037,8 +9037,8 @@ impl<'a> InviteWorkspaceUser<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -9107,8 +9107,8 @@ impl<'a> UpdateWorkspaceUserRole<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -9298,11 +9298,11 @@ impl<'a> CreateVolumeTemplate<'a> {
                 "/volume_templates",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("upload", &self.upload)?;
-        request.query("version", &self.version)?;
+        request.query("upload", &self.upload);
+        request.query("version", &self.version);
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -9446,11 +9446,11 @@ impl<'a> UpdateVolumeTemplate<'a> {
                 &format!("/volume_templates/{volume_template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("upload", &self.upload)?;
-        request.query("version", &self.version)?;
+        request.query("upload", &self.upload);
+        request.query("version", &self.version);
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -9719,14 +9719,14 @@ impl<'a> ListVolumes<'a> {
                 "/volumes",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("cursor", &self.cursor)?;
-        request.query("limit", &self.limit)?;
-        request.query("sort", &self.sort)?;
-        request.query("q", &self.q)?;
-        request.query("anchor", &self.anchor)?;
-        request.query("externalId", &self.external_id)?;
-        request.query("status", &self.status)?;
-        Ok(request)
+        request.query("cursor", &self.cursor);
+        request.query("limit", &self.limit);
+        request.query("sort", &self.sort);
+        request.query("q", &self.q);
+        request.query("anchor", &self.anchor);
+        request.query("externalId", &self.external_id);
+        request.query("status", &self.status);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -9820,8 +9820,8 @@ impl<'a> CreateVolume<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -9951,8 +9951,8 @@ impl<'a> UpdateVolume<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -10191,8 +10191,8 @@ impl<'a> CreateVpc<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -10407,8 +10407,8 @@ impl<'a> CreateEgressGateway<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -10658,8 +10658,8 @@ impl<'a> CreateEgressIp<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -10897,8 +10897,8 @@ impl<'a> CreateWorkspace<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -10983,8 +10983,8 @@ impl<'a> GetWorkspace<'a> {
                 &format!("/workspaces/{workspace_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("countResources", &self.count_resources)?;
-        Ok(request)
+        request.query("countResources", &self.count_resources);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -11059,8 +11059,8 @@ impl<'a> UpdateWorkspace<'a> {
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -11269,10 +11269,10 @@ impl<'a> CheckWorkspaceAvailability<'a> {
                 "/workspaces/availability",
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
-        request.query("withReason", &self.with_reason)?;
+        request.query("withReason", &self.with_reason);
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

@@ -441,6 +441,7 @@ impl Client {
             cookies: Vec::new(),
             schemes: &[],
             follow_redirects: true,
+            invalid: None,
         };
         if security.is_empty() {
             return Ok(request);

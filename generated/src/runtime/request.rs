@@ -115,9 +115,30 @@ pub struct Request {
     pub(super) schemes: &'static [Scheme],
     /// Whether a redirect is followed (the default) or is the answer.
     pub(super) follow_redirects: bool,
+    /// The first input that could not be put on the request: the request is not sent, and the
+    /// call fails with it ([`Request::checked`]). As reqwest's `RequestBuilder` keeps its error,
+    /// so that each input is one statement and the operation checks once.
+    pub(super) invalid: Option<InvalidRequest>,
 }
 
 impl Request {
+    /// The request, or the first of its inputs that could not be put on it.
+    pub fn checked(mut self) -> Result<Request, InvalidRequest> {
+        match self.invalid.take() {
+            Some(invalid) => Err(invalid),
+            None => Ok(self),
+        }
+    }
+
+    /// Keeps the first error of an input that could not be put on the request.
+    fn keep_error(&mut self, put: Result<(), InvalidRequest>) {
+        if let Err(invalid) = put
+            && self.invalid.is_none()
+        {
+            self.invalid = Some(invalid);
+        }
+    }
+
     /// Leaves a redirect to the caller: for operations that declare one as their answer.
     pub fn keep_redirects(&mut self) {
         self.follow_redirects = false;
@@ -126,17 +147,17 @@ impl Request {
     /// Adds a query parameter in OpenAPI's default style (`form`, exploded): a scalar as
     /// `name=value`, a list as `name=a&name=b`, an object as one pair per property, `None` as
     /// nothing.
-    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), InvalidRequest> {
-        self.query_styled(name, value, QueryStyle::Exploded)
+    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        self.query_styled(name, value, QueryStyle::Exploded);
     }
 
     /// Adds a query parameter in the given style.
-    pub fn query_styled<T: Serialize + ?Sized>(
-        &mut self,
-        name: &str,
-        value: &T,
-        style: QueryStyle,
-    ) -> Result<(), InvalidRequest> {
+    pub fn query_styled<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: QueryStyle) {
+        let put = self.put_query(name, value, style);
+        self.keep_error(put);
+    }
+
+    fn put_query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: QueryStyle) -> Result<(), InvalidRequest> {
         use serde_json::Value;
         // A scalar is `name=text` in every style.
         if let Some(text) = scalar_text(value) {
@@ -192,7 +213,12 @@ impl Request {
     }
 
     /// Sets a header; `None` sets nothing, a list is sent comma-separated.
-    pub fn header<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), InvalidRequest> {
+    pub fn header<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        let put = self.put_header(name, value);
+        self.keep_error(put);
+    }
+
+    fn put_header<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), InvalidRequest> {
         let texts = scalar_texts(name, value)?;
         if texts.is_empty() {
             return Ok(());
@@ -207,19 +233,21 @@ impl Request {
     }
 
     /// Sets a JSON body.
-    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), InvalidRequest> {
-        let bytes =
-            serde_json::to_vec(body).map_err(|e| InvalidRequest(format!("the body cannot be encoded as JSON: {e}")))?;
-        self.set_body("application/json", bytes)
+    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) {
+        let put = serde_json::to_vec(body)
+            .map_err(|e| InvalidRequest(format!("the body cannot be encoded as JSON: {e}")))
+            .and_then(|bytes| self.set_body("application/json", bytes));
+        self.keep_error(put);
     }
 
     /// Sets an `application/x-www-form-urlencoded` body from the fields of `body`, each in the
     /// style `styles` gives it (by its shape otherwise; see `form`), `None` fields left out.
-    pub fn form<T: Serialize + ?Sized>(
-        &mut self,
-        body: &T,
-        styles: &[(&str, FieldStyle)],
-    ) -> Result<(), InvalidRequest> {
+    pub fn form<T: Serialize + ?Sized>(&mut self, body: &T, styles: &[(&str, FieldStyle)]) {
+        let put = self.put_form(body, styles);
+        self.keep_error(put);
+    }
+
+    fn put_form<T: Serialize + ?Sized>(&mut self, body: &T, styles: &[(&str, FieldStyle)]) -> Result<(), InvalidRequest> {
         let value =
             serde_json::to_value(body).map_err(|e| InvalidRequest(format!("the body cannot be encoded: {e}")))?;
         let mut form = form_urlencoded::Serializer::new(String::new());
@@ -230,14 +258,16 @@ impl Request {
     }
 
     /// Sets a `multipart/form-data` body.
-    pub fn multipart(&mut self, form: Multipart) -> Result<(), InvalidRequest> {
+    pub fn multipart(&mut self, form: Multipart) {
         let media_type = format!("multipart/form-data; boundary={}", form.boundary);
-        self.set_body(&media_type, form.finish())
+        let put = self.set_body(&media_type, form.finish());
+        self.keep_error(put);
     }
 
     /// Sets a body sent as it is (binary or text) with the given media type.
-    pub fn raw<B: AsRef<[u8]> + ?Sized>(&mut self, media_type: &str, body: &B) -> Result<(), InvalidRequest> {
-        self.set_body(media_type, body.as_ref().to_vec())
+    pub fn raw<B: AsRef<[u8]> + ?Sized>(&mut self, media_type: &str, body: &B) {
+        let put = self.set_body(media_type, body.as_ref().to_vec());
+        self.keep_error(put);
     }
 
     fn set_body(&mut self, media_type: &str, bytes: Vec<u8>) -> Result<(), InvalidRequest> {

@@ -57,8 +57,8 @@ impl<'a> SendMessage<'a> {
                         },
                     ),
                 ],
-            )?;
-        Ok(request)
+            );
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -108,8 +108,8 @@ impl<'a> UploadFile<'a> {
             .runtime
             .request(&Self::OPERATION, Method::PUT, &format!("/files/{name}"), &[])?;
         let body = &self.body;
-        request.raw("application/octet-stream", body)?;
-        Ok(request)
+        request.raw("application/octet-stream", body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -163,9 +163,9 @@ impl<'a> AddNote<'a> {
             .runtime
             .request(&Self::OPERATION, Method::POST, "/notes", &[])?;
         if let Some(body) = &self.body {
-            request.raw("text/plain", body)?;
+            request.raw("text/plain", body);
         }
-        Ok(request)
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -221,9 +221,9 @@ impl<'a> UploadAvatar<'a> {
         if let Some(body) = &self.body {
             let mut form = runtime::Multipart::new();
             form.file("file", body.file.as_deref());
-            request.multipart(form)?;
+            request.multipart(form);
         }
-        Ok(request)
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

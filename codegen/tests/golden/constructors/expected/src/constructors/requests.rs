@@ -34,8 +34,8 @@ impl<'a> CreatePet<'a> {
             .runtime
             .request(&Self::OPERATION, Method::POST, "/pets", &[])?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -82,8 +82,8 @@ impl<'a> CreateSandbox<'a> {
             .runtime
             .request(&Self::OPERATION, Method::POST, "/sandboxes", &[])?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -132,8 +132,8 @@ impl<'a> PutRule<'a> {
             .runtime
             .request(&Self::OPERATION, Method::PUT, "/rules", &[])?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

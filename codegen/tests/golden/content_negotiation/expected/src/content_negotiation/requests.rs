@@ -34,8 +34,8 @@ impl<'a> GetReport<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, &format!("/reports/{id}"), &[])?;
-        request.header("accept", "application/json, text/csv")?;
-        Ok(request)
+        request.header("accept", "application/json, text/csv");
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -90,8 +90,8 @@ impl<'a> GetStatus<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, "/status", &[])?;
-        request.header("accept", "application/vnd.acme.status+json; charset=utf-8")?;
-        Ok(request)
+        request.header("accept", "application/vnd.acme.status+json; charset=utf-8");
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -146,7 +146,7 @@ impl<'a> DownloadExport<'a> {
                 &[],
             )?;
         request.keep_redirects();
-        Ok(request)
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

@@ -59,7 +59,7 @@ impl<'a> ListConversations<'a> {
                 .map_err(|e| runtime::InvalidRequest(
                     format!("parameter `{}` cannot be encoded as JSON: {e}", "metadata"),
                 ))?;
-            request.query("metadata", &text)?;
+            request.query("metadata", &text);
         }
         {
             let value = &self.filter;
@@ -67,16 +67,16 @@ impl<'a> ListConversations<'a> {
                 .map_err(|e| runtime::InvalidRequest(
                     format!("parameter `{}` cannot be encoded as JSON: {e}", "filter"),
                 ))?;
-            request.query("filter", &text)?;
+            request.query("filter", &text);
         }
         if let Some(value) = &self.x_trace {
             let text = ::serde_json::to_string(value)
                 .map_err(|e| runtime::InvalidRequest(
                     format!("parameter `{}` cannot be encoded as JSON: {e}", "x-trace"),
                 ))?;
-            request.header("x-trace", &text)?;
+            request.header("x-trace", &text);
         }
-        Ok(request)
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

@@ -79,8 +79,8 @@ impl<'a> CreateRobot<'a> {
             .runtime
             .request(&Self::OPERATION, Method::POST, "/robots", &[])?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

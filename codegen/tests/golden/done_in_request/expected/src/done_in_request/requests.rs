@@ -34,9 +34,9 @@ impl<'a> CreateCompletion<'a> {
             .runtime
             .request(&Self::OPERATION, Method::POST, "/completions", &[])?;
         let body = &self.body;
-        request.json(body)?;
-        request.header("accept", "text/event-stream")?;
-        Ok(request)
+        request.json(body);
+        request.header("accept", "text/event-stream");
+        request.checked()
     }
 
     /// Sends the request; a success is a stream of events, read as they come (not cut by the
@@ -49,7 +49,7 @@ impl<'a> CreateCompletion<'a> {
         runtime::Error<responses::CreateCompletionError>,
     > {
         let mut request = self.request()?;
-        request.header("accept", "text/event-stream")?;
+        request.header("accept", "text/event-stream");
         self.client
             .runtime
             .call_streaming(

@@ -74,8 +74,8 @@ impl<'a> WatchKeys<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, "/keys/events", &[])?;
-        request.header("accept", "text/event-stream")?;
-        Ok(request)
+        request.header("accept", "text/event-stream");
+        request.checked()
     }
 
     /// Sends the request; a success is a stream of events, read as they come (not cut by the
@@ -88,7 +88,7 @@ impl<'a> WatchKeys<'a> {
         runtime::Error<responses::WatchKeysError>,
     > {
         let mut request = self.request()?;
-        request.header("accept", "text/event-stream")?;
+        request.header("accept", "text/event-stream");
         self.client
             .runtime
             .call_streaming(
@@ -131,8 +131,8 @@ impl<'a> ExportKeys<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, "/keys/export", &[])?;
-        request.header("accept", "application/json, application/octet-stream")?;
-        Ok(request)
+        request.header("accept", "application/json, application/octet-stream");
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

@@ -94,9 +94,9 @@ impl<'a> ReadFlows<'a> {
             .runtime
             .request(&Self::OPERATION, Method::POST, "/flows/filter", &[])?;
         if let Some(body) = &self.body {
-            request.json(body)?;
+            request.json(body);
         }
-        Ok(request)
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

@@ -34,8 +34,8 @@ impl<'a> Mark<'a> {
             .runtime
             .request(&Self::OPERATION, Method::PUT, "/mark", &[])?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -82,8 +82,8 @@ impl<'a> Signal<'a> {
             .runtime
             .request(&Self::OPERATION, Method::POST, "/signal", &[])?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

@@ -67,8 +67,8 @@ impl<'a> CreateCharge<'a> {
                     ),
                     ("filter", runtime::FieldStyle::Json),
                 ],
-            )?;
-        Ok(request)
+            );
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -120,8 +120,8 @@ impl<'a> CreateUpload<'a> {
         form.text("purpose", &body.purpose)?;
         form.json("options", &body.options)?;
         form.typed("csv", &body.csv, "text/csv")?;
-        request.multipart(form)?;
-        Ok(request)
+        request.multipart(form);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

@@ -40,8 +40,8 @@ impl<'a> ListCustomers<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, "/customers", &[])?;
-        request.query("order", &self.order)?;
-        Ok(request)
+        request.query("order", &self.order);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -96,8 +96,8 @@ impl<'a> ListInvoices<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, "/invoices", &[])?;
-        request.query("order", &self.order)?;
-        Ok(request)
+        request.query("order", &self.order);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

@@ -47,13 +47,13 @@ impl<'a> Summarize<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, &format!("/summaries/{a}"), &[])?;
-        request.query("b", &self.b)?;
-        request.query("c", &self.c)?;
-        request.query("d", &self.d)?;
-        request.query("e", &self.e)?;
-        request.query("f", &self.f)?;
-        request.query("g", &self.g)?;
-        Ok(request)
+        request.query("b", &self.b);
+        request.query("c", &self.c);
+        request.query("d", &self.d);
+        request.query("e", &self.e);
+        request.query("f", &self.f);
+        request.query("g", &self.g);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

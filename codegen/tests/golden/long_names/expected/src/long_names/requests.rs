@@ -46,8 +46,8 @@ impl<'a> CreateConfigurationFromTemplateWithOverrides<'a> {
                 &[],
             )?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

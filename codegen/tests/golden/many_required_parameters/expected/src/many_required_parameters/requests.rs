@@ -88,20 +88,20 @@ impl<'a> Search<'a> {
                 &format!("/search/{index}/{kind}"),
                 &[],
             )?;
-        request.query("p0", &self.p0)?;
-        request.query("p1", &self.p1)?;
-        request.query("p2", &self.p2)?;
-        request.query("p3", &self.p3)?;
-        request.query("p4", &self.p4)?;
-        request.query("p5", &self.p5)?;
-        request.query("p6", &self.p6)?;
-        request.query("p7", &self.p7)?;
-        request.query("p8", &self.p8)?;
-        request.query("baz", &self.baz)?;
-        request.query("optional", &self.optional)?;
+        request.query("p0", &self.p0);
+        request.query("p1", &self.p1);
+        request.query("p2", &self.p2);
+        request.query("p3", &self.p3);
+        request.query("p4", &self.p4);
+        request.query("p5", &self.p5);
+        request.query("p6", &self.p6);
+        request.query("p7", &self.p7);
+        request.query("p8", &self.p8);
+        request.query("baz", &self.baz);
+        request.query("optional", &self.optional);
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -181,8 +181,8 @@ impl<'a> Few<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, &format!("/few/{id}"), &[])?;
-        request.query("a", &self.a)?;
-        Ok(request)
+        request.query("a", &self.a);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

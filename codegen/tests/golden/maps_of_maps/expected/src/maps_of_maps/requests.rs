@@ -34,8 +34,8 @@ impl<'a> PutMatrix<'a> {
             .runtime
             .request(&Self::OPERATION, Method::POST, "/matrix", &[])?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

@@ -34,8 +34,8 @@ impl<'a> CreateJob<'a> {
             .runtime
             .request(&Self::OPERATION, Method::POST, "/jobs", &[])?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

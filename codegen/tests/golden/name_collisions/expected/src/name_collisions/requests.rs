@@ -161,11 +161,11 @@ impl<'a> ListClientPets<'a> {
                 &format!("/clients/{client_2}/pets"),
                 &[],
             )?;
-        request.query("call", &self.call_2)?;
-        request.query("send", &self.send_2)?;
-        request.query("types", &self.types)?;
-        request.query("attempt_timeout", &self.attempt_timeout_2)?;
-        Ok(request)
+        request.query("call", &self.call_2);
+        request.query("send", &self.send_2);
+        request.query("types", &self.types);
+        request.query("attempt_timeout", &self.attempt_timeout_2);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

@@ -88,8 +88,8 @@ impl<'a> PingPet<'a> {
                 &format!("/pets/{id}/ping"),
                 &[&[]],
             )?;
-        request.query("verbose", &self.verbose)?;
-        Ok(request)
+        request.query("verbose", &self.verbose);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

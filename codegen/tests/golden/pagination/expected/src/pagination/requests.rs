@@ -49,9 +49,9 @@ impl<'a> ListAgents<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, "/agents", &[])?;
-        request.query("cursor", &self.cursor)?;
-        request.query("limit", &self.limit)?;
-        Ok(request)
+        request.query("cursor", &self.cursor);
+        request.query("limit", &self.limit);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -138,8 +138,8 @@ impl<'a> ProjectList<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, "/projects", &[])?;
-        request.query("page_token", &self.page_token)?;
-        Ok(request)
+        request.query("page_token", &self.page_token);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -218,8 +218,8 @@ impl<'a> ListCharges<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, "/charges", &[])?;
-        request.query("starting_after", &self.starting_after)?;
-        Ok(request)
+        request.query("starting_after", &self.starting_after);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -302,8 +302,8 @@ impl<'a> ListFiles<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, "/files", &[])?;
-        request.query("after", &self.after)?;
-        Ok(request)
+        request.query("after", &self.after);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -393,8 +393,8 @@ impl<'a> ListMessages<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, "/messages", &[])?;
-        request.query("PageSize", &self.page_size)?;
-        Ok(request)
+        request.query("PageSize", &self.page_size);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -508,9 +508,9 @@ impl<'a> ListEvents<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, "/events", &[])?;
-        request.query("per_page", &self.per_page)?;
-        request.query("next_url", &self.next_url_2)?;
-        Ok(request)
+        request.query("per_page", &self.per_page);
+        request.query("next_url", &self.next_url_2);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -588,8 +588,8 @@ impl<'a> ListRecords<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, "/records", &[])?;
-        request.query("token", &self.token)?;
-        Ok(request)
+        request.query("token", &self.token);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

@@ -108,18 +108,18 @@ impl<'a> Search<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::POST, &format!("/search/{index}"), &[])?;
-        request.query("q", &self.q)?;
-        request.query("limit", &self.limit)?;
-        request.query("tags", &self.tags)?;
-        request.query("order", &self.order)?;
-        request.query_styled("ids", &self.ids, runtime::QueryStyle::Delimited(","))?;
-        request.query_styled("filter", &self.filter, runtime::QueryStyle::DeepObject)?;
-        request.header("x-request-id", &self.x_request_id)?;
-        request.query("self", &self.self_)?;
+        request.query("q", &self.q);
+        request.query("limit", &self.limit);
+        request.query("tags", &self.tags);
+        request.query("order", &self.order);
+        request.query_styled("ids", &self.ids, runtime::QueryStyle::Delimited(","));
+        request.query_styled("filter", &self.filter, runtime::QueryStyle::DeepObject);
+        request.header("x-request-id", &self.x_request_id);
+        request.query("self", &self.self_);
         if let Some(body) = &self.body {
-            request.json(body)?;
+            request.json(body);
         }
-        Ok(request)
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

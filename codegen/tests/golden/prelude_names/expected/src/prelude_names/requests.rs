@@ -45,10 +45,10 @@ impl<'a> PutThing<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::PUT, &format!("/things/{id}"), &[])?;
-        request.query("tags", &self.tags)?;
+        request.query("tags", &self.tags);
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

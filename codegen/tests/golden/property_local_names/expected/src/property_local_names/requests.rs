@@ -45,12 +45,12 @@ impl<'a> PutPlaceholders<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::PUT, "/placeholders", &[])?;
-        request.query("foo", &self.foo)?;
-        request.query("_1", &self._1)?;
-        request.query("foo_value", &self.foo_value)?;
+        request.query("foo", &self.foo);
+        request.query("_1", &self._1);
+        request.query("foo_value", &self.foo_value);
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

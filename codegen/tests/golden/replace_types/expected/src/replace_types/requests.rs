@@ -123,8 +123,8 @@ impl<'a> SetBalance<'a> {
             .runtime
             .request(&Self::OPERATION, Method::PUT, "/balance", &[])?;
         let body = &self.body;
-        request.json(body)?;
-        Ok(request)
+        request.json(body);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

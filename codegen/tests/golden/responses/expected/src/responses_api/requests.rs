@@ -34,8 +34,8 @@ impl<'a> GetThing<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, &format!("/things/{id}"), &[])?;
-        request.header("accept", "application/json, text/plain")?;
-        Ok(request)
+        request.header("accept", "application/json, text/plain");
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -90,8 +90,8 @@ impl<'a> DeleteThing<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::DELETE, &format!("/things/{id}"), &[])?;
-        request.header("accept", "application/problem+json")?;
-        Ok(request)
+        request.header("accept", "application/problem+json");
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -138,8 +138,8 @@ impl<'a> GetRawThing<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, &format!("/things/{id}/raw"), &[])?;
-        request.header("accept", "application/octet-stream")?;
-        Ok(request)
+        request.header("accept", "application/octet-stream");
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

@@ -30,8 +30,8 @@ impl<'a> ListThings<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, "/things", &[])?;
-        request.header("accept", "application/json, text/plain")?;
-        Ok(request)
+        request.header("accept", "application/json, text/plain");
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

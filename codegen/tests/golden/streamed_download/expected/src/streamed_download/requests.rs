@@ -38,8 +38,8 @@ impl<'a> DownloadFile<'a> {
                 &format!("/files/{id}/content"),
                 &[],
             )?;
-        request.header("accept", "application/octet-stream, text/plain")?;
-        Ok(request)
+        request.header("accept", "application/octet-stream, text/plain");
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

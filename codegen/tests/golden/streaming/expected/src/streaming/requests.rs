@@ -34,9 +34,9 @@ impl<'a> CreateChat<'a> {
             .runtime
             .request(&Self::OPERATION, Method::POST, "/chat", &[])?;
         let body = &self.body;
-        request.json(body)?;
-        request.header("accept", "application/json, text/event-stream")?;
-        Ok(request)
+        request.json(body);
+        request.header("accept", "application/json, text/event-stream");
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -88,7 +88,7 @@ impl CreateChatStream<'_> {
         let mut inner = self.inner;
         inner.body.stream = Some(true);
         let mut request = inner.request()?;
-        request.header("accept", "text/event-stream")?;
+        request.header("accept", "text/event-stream");
         inner
             .client
             .runtime
@@ -147,10 +147,10 @@ impl<'a> CreateCompletion<'a> {
             .runtime
             .request(&Self::OPERATION, Method::POST, "/completions", &[])?;
         if let Some(body) = &self.body {
-            request.json(body)?;
+            request.json(body);
         }
-        request.header("accept", "application/json, text/event-stream")?;
-        Ok(request)
+        request.header("accept", "application/json, text/event-stream");
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
@@ -204,7 +204,7 @@ impl CreateCompletionStream<'_> {
             body.stream = Some(Some(true));
         }
         let mut request = inner.request()?;
-        request.header("accept", "text/event-stream")?;
+        request.header("accept", "text/event-stream");
         inner
             .client
             .runtime
@@ -250,8 +250,8 @@ impl<'a> WatchJob<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, &format!("/jobs/{id}/events"), &[])?;
-        request.header("accept", "text/event-stream")?;
-        Ok(request)
+        request.header("accept", "text/event-stream");
+        request.checked()
     }
 
     /// Sends the request; a success is a stream of events, read as they come (not cut by the
@@ -264,7 +264,7 @@ impl<'a> WatchJob<'a> {
         runtime::Error<responses::WatchJobError>,
     > {
         let mut request = self.request()?;
-        request.header("accept", "text/event-stream")?;
+        request.header("accept", "text/event-stream");
         self.client
             .runtime
             .call_streaming(
@@ -307,8 +307,8 @@ impl<'a> TailLogs<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, "/logs", &[])?;
-        request.header("accept", "text/event-stream")?;
-        Ok(request)
+        request.header("accept", "text/event-stream");
+        request.checked()
     }
 
     /// Sends the request; a success is a stream of events, read as they come (not cut by the
@@ -321,7 +321,7 @@ impl<'a> TailLogs<'a> {
         runtime::Error<responses::TailLogsError>,
     > {
         let mut request = self.request()?;
-        request.header("accept", "text/event-stream")?;
+        request.header("accept", "text/event-stream");
         self.client
             .runtime
             .call_streaming(
@@ -372,8 +372,8 @@ impl<'a> DownloadFile<'a> {
                 &format!("/files/{id}/content"),
                 &[],
             )?;
-        request.header("accept", "application/octet-stream")?;
-        Ok(request)
+        request.header("accept", "application/octet-stream");
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.

@@ -52,9 +52,9 @@ impl<'a> GetEvent<'a> {
             .client
             .runtime
             .request(&Self::OPERATION, Method::GET, &format!("/events/{id}"), &[])?;
-        request.query("since", &self.since)?;
-        request.query("day", &self.day)?;
-        Ok(request)
+        request.query("since", &self.since);
+        request.query("day", &self.day);
+        request.checked()
     }
 
     /// Sends the request and decodes the answer.
