@@ -75,7 +75,7 @@ pub use {
     encode::{Multipart, QueryStyle, path_segment},
     event::{Event, StreamError},
     form::FieldStyle,
-    paging::{Items, Pages, items, link_next, next_page_url, pages},
+    paging::{Items, NextRequest, Pages, items, link_next, next_page_url, pages},
     policy::{Attempt, DEFAULT_MAX_RETRY_AFTER, Hook, Outcome, RetryPolicy},
     request::{DeclaredResponse, Operation, Request},
     reqwest,

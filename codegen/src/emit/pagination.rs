@@ -140,24 +140,41 @@ fn cursor_value(op: &Operation, param: usize) -> TokenStream {
 }
 
 /// An expression of type `Option<&T>` for the field at `path` inside `root` (a reference).
+/// Fields reached through required fields only are read in place (`page.body().meta.next`), and
+/// `Option`'s combinators start at the first field that may be absent: what a person writes, and
+/// fewer closures for the compiler to infer in every paging operation.
 fn borrowed(root: TokenStream, path: &FieldPath) -> TokenStream {
-    let mut expr = quote!(Some(#root));
+    if path.0.is_empty() {
+        return quote!(Some(#root));
+    }
+    // The value reached while no field on the way may be absent, then `Option<&_>` from the
+    // first one that may be.
+    let mut place = root;
+    let mut optional: Option<TokenStream> = None;
     for step in &path.0 {
         let field = ident(&step.name);
-        expr = match (step.presence, step.boxed) {
-            (Presence::Required, false) => quote!(#expr.map(|v| &v.#field)),
-            (Presence::Required, true) => quote!(#expr.map(|v| v.#field.as_ref())),
-            (Presence::Optional | Presence::RequiredNullable, false) => quote!(#expr.and_then(|v| v.#field.as_ref())),
-            (Presence::Optional | Presence::RequiredNullable, true) => quote!(#expr.and_then(|v| v.#field.as_deref())),
-            (Presence::OptionalNullable, false) => {
-                quote!(#expr.and_then(|v| v.#field.as_ref().and_then(Option::as_ref)))
-            }
-            (Presence::OptionalNullable, true) => {
-                quote!(#expr.and_then(|v| v.#field.as_ref().and_then(Option::as_deref)))
-            }
+        let (as_ref, nested) = match step.boxed {
+            false => (quote!(as_ref), quote!(Option::as_ref)),
+            true => (quote!(as_deref), quote!(Option::as_deref)),
         };
+        let Some(expr) = optional.take() else {
+            match step.presence {
+                // A boxed field is read through its box.
+                Presence::Required if step.boxed => place = quote!((*#place.#field)),
+                Presence::Required => place = quote!(#place.#field),
+                Presence::Optional | Presence::RequiredNullable => optional = Some(quote!(#place.#field.#as_ref())),
+                Presence::OptionalNullable => optional = Some(quote!(#place.#field.as_ref().and_then(#nested))),
+            }
+            continue;
+        };
+        optional = Some(match step.presence {
+            Presence::Required if step.boxed => quote!(#expr.map(|v| v.#field.as_ref())),
+            Presence::Required => quote!(#expr.map(|v| &v.#field)),
+            Presence::Optional | Presence::RequiredNullable => quote!(#expr.and_then(|v| v.#field.#as_ref())),
+            Presence::OptionalNullable => quote!(#expr.and_then(|v| v.#field.as_ref().and_then(#nested))),
+        });
     }
-    expr
+    optional.unwrap_or_else(|| quote!(Some(&#place)))
 }
 
 /// An expression that moves a page's items out of `page` (owned), empty when absent.

@@ -144,15 +144,15 @@ impl<'a> ListAgents<'a> {
             self,
             Self::send,
             |request, page| {
-                if Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
-                    .and_then(|v| v.has_more.as_ref())
-                    .copied() == Some(false)
+                if page.body().meta.as_ref().and_then(|v| v.has_more.as_ref()).copied()
+                    == Some(false)
                 {
                     return None;
                 }
-                let cursor = Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
+                let cursor = page
+                    .body()
+                    .meta
+                    .as_ref()
                     .and_then(|v| v.next_cursor.as_ref())
                     .cloned()
                     .filter(|cursor| !cursor.is_empty())?;
@@ -631,15 +631,15 @@ impl<'a> ListApplications<'a> {
             self,
             Self::send,
             |request, page| {
-                if Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
-                    .and_then(|v| v.has_more.as_ref())
-                    .copied() == Some(false)
+                if page.body().meta.as_ref().and_then(|v| v.has_more.as_ref()).copied()
+                    == Some(false)
                 {
                     return None;
                 }
-                let cursor = Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
+                let cursor = page
+                    .body()
+                    .meta
+                    .as_ref()
                     .and_then(|v| v.next_cursor.as_ref())
                     .cloned()
                     .filter(|cursor| !cursor.is_empty())?;
@@ -1830,15 +1830,15 @@ impl<'a> ListDrives<'a> {
             self,
             Self::send,
             |request, page| {
-                if Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
-                    .and_then(|v| v.has_more.as_ref())
-                    .copied() == Some(false)
+                if page.body().meta.as_ref().and_then(|v| v.has_more.as_ref()).copied()
+                    == Some(false)
                 {
                     return None;
                 }
-                let cursor = Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
+                let cursor = page
+                    .body()
+                    .meta
+                    .as_ref()
                     .and_then(|v| v.next_cursor.as_ref())
                     .cloned()
                     .filter(|cursor| !cursor.is_empty())?;
@@ -2701,15 +2701,15 @@ impl<'a> ListFunctions<'a> {
             self,
             Self::send,
             |request, page| {
-                if Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
-                    .and_then(|v| v.has_more.as_ref())
-                    .copied() == Some(false)
+                if page.body().meta.as_ref().and_then(|v| v.has_more.as_ref()).copied()
+                    == Some(false)
                 {
                     return None;
                 }
-                let cursor = Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
+                let cursor = page
+                    .body()
+                    .meta
+                    .as_ref()
                     .and_then(|v| v.next_cursor.as_ref())
                     .cloned()
                     .filter(|cursor| !cursor.is_empty())?;
@@ -4401,15 +4401,15 @@ impl<'a> ListJobs<'a> {
             self,
             Self::send,
             |request, page| {
-                if Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
-                    .and_then(|v| v.has_more.as_ref())
-                    .copied() == Some(false)
+                if page.body().meta.as_ref().and_then(|v| v.has_more.as_ref()).copied()
+                    == Some(false)
                 {
                     return None;
                 }
-                let cursor = Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
+                let cursor = page
+                    .body()
+                    .meta
+                    .as_ref()
                     .and_then(|v| v.next_cursor.as_ref())
                     .cloned()
                     .filter(|cursor| !cursor.is_empty())?;
@@ -4781,15 +4781,15 @@ impl<'a> ListJobExecutions<'a> {
             self,
             Self::send,
             |request, page| {
-                if Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
-                    .and_then(|v| v.has_more.as_ref())
-                    .copied() == Some(false)
+                if page.body().meta.as_ref().and_then(|v| v.has_more.as_ref()).copied()
+                    == Some(false)
                 {
                     return None;
                 }
-                let cursor = Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
+                let cursor = page
+                    .body()
+                    .meta
+                    .as_ref()
                     .and_then(|v| v.next_cursor.as_ref())
                     .cloned()
                     .filter(|cursor| !cursor.is_empty())?;
@@ -5137,15 +5137,15 @@ impl<'a> ListJobExecutionTasks<'a> {
             self,
             Self::send,
             |request, page| {
-                if Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
-                    .and_then(|v| v.has_more.as_ref())
-                    .copied() == Some(false)
+                if page.body().meta.as_ref().and_then(|v| v.has_more.as_ref()).copied()
+                    == Some(false)
                 {
                     return None;
                 }
-                let cursor = Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
+                let cursor = page
+                    .body()
+                    .meta
+                    .as_ref()
                     .and_then(|v| v.next_cursor.as_ref())
                     .cloned()
                     .filter(|cursor| !cursor.is_empty())?;
@@ -5466,15 +5466,15 @@ impl<'a> ListModels<'a> {
             self,
             Self::send,
             |request, page| {
-                if Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
-                    .and_then(|v| v.has_more.as_ref())
-                    .copied() == Some(false)
+                if page.body().meta.as_ref().and_then(|v| v.has_more.as_ref()).copied()
+                    == Some(false)
                 {
                     return None;
                 }
-                let cursor = Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
+                let cursor = page
+                    .body()
+                    .meta
+                    .as_ref()
                     .and_then(|v| v.next_cursor.as_ref())
                     .cloned()
                     .filter(|cursor| !cursor.is_empty())?;
@@ -6109,15 +6109,15 @@ impl<'a> ListPolicies<'a> {
             self,
             Self::send,
             |request, page| {
-                if Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
-                    .and_then(|v| v.has_more.as_ref())
-                    .copied() == Some(false)
+                if page.body().meta.as_ref().and_then(|v| v.has_more.as_ref()).copied()
+                    == Some(false)
                 {
                     return None;
                 }
-                let cursor = Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
+                let cursor = page
+                    .body()
+                    .meta
+                    .as_ref()
                     .and_then(|v| v.next_cursor.as_ref())
                     .cloned()
                     .filter(|cursor| !cursor.is_empty())?;
@@ -6687,15 +6687,15 @@ impl<'a> ListSandboxes<'a> {
             self,
             Self::send,
             |request, page| {
-                if Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
-                    .and_then(|v| v.has_more.as_ref())
-                    .copied() == Some(false)
+                if page.body().meta.as_ref().and_then(|v| v.has_more.as_ref()).copied()
+                    == Some(false)
                 {
                     return None;
                 }
-                let cursor = Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
+                let cursor = page
+                    .body()
+                    .meta
+                    .as_ref()
                     .and_then(|v| v.next_cursor.as_ref())
                     .cloned()
                     .filter(|cursor| !cursor.is_empty())?;
@@ -7701,15 +7701,15 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
             self,
             Self::send,
             |request, page| {
-                if Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
-                    .and_then(|v| v.has_more.as_ref())
-                    .copied() == Some(false)
+                if page.body().meta.as_ref().and_then(|v| v.has_more.as_ref()).copied()
+                    == Some(false)
                 {
                     return None;
                 }
-                let cursor = Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
+                let cursor = page
+                    .body()
+                    .meta
+                    .as_ref()
                     .and_then(|v| v.next_cursor.as_ref())
                     .cloned()
                     .filter(|cursor| !cursor.is_empty())?;
@@ -7861,15 +7861,15 @@ impl<'a> ListSandboxSchedules<'a> {
             self,
             Self::send,
             |request, page| {
-                if Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
-                    .and_then(|v| v.has_more.as_ref())
-                    .copied() == Some(false)
+                if page.body().meta.as_ref().and_then(|v| v.has_more.as_ref()).copied()
+                    == Some(false)
                 {
                     return None;
                 }
-                let cursor = Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
+                let cursor = page
+                    .body()
+                    .meta
+                    .as_ref()
                     .and_then(|v| v.next_cursor.as_ref())
                     .cloned()
                     .filter(|cursor| !cursor.is_empty())?;
@@ -9761,15 +9761,15 @@ impl<'a> ListVolumes<'a> {
             self,
             Self::send,
             |request, page| {
-                if Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
-                    .and_then(|v| v.has_more.as_ref())
-                    .copied() == Some(false)
+                if page.body().meta.as_ref().and_then(|v| v.has_more.as_ref()).copied()
+                    == Some(false)
                 {
                     return None;
                 }
-                let cursor = Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
+                let cursor = page
+                    .body()
+                    .meta
+                    .as_ref()
                     .and_then(|v| v.next_cursor.as_ref())
                     .cloned()
                     .filter(|cursor| !cursor.is_empty())?;

@@ -24,12 +24,11 @@ use super::response::{Error, Response};
 ///
 /// A page that names a cursor an earlier page named is given, then an [`Error::Pagination`]
 /// item ends the stream. An error item (a failed request, an error status) also ends it.
-pub fn pages<'a, B, P, E, F, Fut, N>(first: B, send: F, next: N) -> Pages<'a, P, E>
+pub fn pages<'a, B, P, E, F, Fut>(first: B, send: F, next: NextRequest<B, P>) -> Pages<'a, P, E>
 where
     B: Clone + Send + 'a,
     F: Fn(B) -> Fut + Send + 'a,
     Fut: Future<Output = Result<Response<P>, Error<E>>> + Send + 'a,
-    N: Fn(&B, &Response<P>) -> Option<(String, B)> + Send + 'a,
     P: 'a,
     E: Send + 'a,
 {
@@ -44,9 +43,14 @@ where
     }
 }
 
+/// How a page leads to the next: the cursor it names and the request for the page after it, or
+/// `None` after the last. A function, not a closure's generic type: every paging operation's
+/// `pages` infers one type fewer, and what it reads from the page needs nothing else.
+pub type NextRequest<B, P> = fn(&B, &Response<P>) -> Option<(String, B)>;
+
 /// The items of every page, lazily, one page in flight: `items_of` takes a page's items out of
 /// its body. Ends where the pages end; an error item ends it too.
-pub fn items<'a, P, I, E>(pages: Pages<'a, P, E>, items_of: impl Fn(P) -> Vec<I> + Send + 'a) -> Items<'a, I, E>
+pub fn items<'a, P, I, E>(pages: Pages<'a, P, E>, items_of: fn(P) -> Vec<I>) -> Items<'a, I, E>
 where
     P: 'a,
     I: Send + 'a,
@@ -144,7 +148,7 @@ impl<'a, P: 'a, E: 'a> Pages<'a, P, E> {
     }
 
     /// The items of every page (see [`items`]).
-    pub fn items<I: Send + 'a>(self, items_of: impl Fn(P) -> Vec<I> + Send + 'a) -> Items<'a, I, E> {
+    pub fn items<I: Send + 'a>(self, items_of: fn(P) -> Vec<I>) -> Items<'a, I, E> {
         items(self, items_of)
     }
 }

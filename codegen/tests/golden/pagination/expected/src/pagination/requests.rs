@@ -80,15 +80,15 @@ impl<'a> ListAgents<'a> {
             self,
             Self::send,
             |request, page| {
-                if Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
-                    .and_then(|v| v.has_more.as_ref())
-                    .copied() == Some(false)
+                if page.body().meta.as_ref().and_then(|v| v.has_more.as_ref()).copied()
+                    == Some(false)
                 {
                     return None;
                 }
-                let cursor = Some(page.body())
-                    .and_then(|v| v.meta.as_ref())
+                let cursor = page
+                    .body()
+                    .meta
+                    .as_ref()
                     .and_then(|v| v.next_cursor.as_ref().and_then(Option::as_ref))
                     .cloned()
                     .filter(|cursor| !cursor.is_empty())?;
@@ -168,8 +168,11 @@ impl<'a> ProjectList<'a> {
             self,
             Self::send,
             |request, page| {
-                let cursor = Some(page.body())
-                    .and_then(|v| v.next_page.as_ref().and_then(Option::as_ref))
+                let cursor = page
+                    .body()
+                    .next_page
+                    .as_ref()
+                    .and_then(Option::as_ref)
                     .cloned()
                     .filter(|cursor| !cursor.is_empty())?;
                 Some((cursor.clone(), request.clone().page_token(Some(cursor))))
@@ -248,12 +251,11 @@ impl<'a> ListCharges<'a> {
             self,
             Self::send,
             |request, page| {
-                if Some(page.body()).map(|v| &v.has_more).copied() != Some(true) {
+                if Some(&page.body().has_more).copied() != Some(true) {
                     return None;
                 }
-                let last = Some(page.body()).map(|v| &v.data)?.last()?;
-                let cursor = Some(last)
-                    .map(|v| &v.id)
+                let last = Some(&page.body().data)?.last()?;
+                let cursor = Some(&last.id)
                     .cloned()
                     .filter(|cursor| !cursor.is_empty())?;
                 Some((cursor.clone(), request.clone().starting_after(cursor)))
@@ -332,11 +334,13 @@ impl<'a> ListFiles<'a> {
             self,
             Self::send,
             |request, page| {
-                if Some(page.body()).map(|v| &v.has_more).copied() == Some(false) {
+                if Some(&page.body().has_more).copied() == Some(false) {
                     return None;
                 }
-                let cursor = Some(page.body())
-                    .and_then(|v| v.last_id.as_ref())
+                let cursor = page
+                    .body()
+                    .last_id
+                    .as_ref()
                     .cloned()
                     .filter(|cursor| !cursor.is_empty())?;
                 Some((cursor.clone(), request.clone().after(cursor)))
@@ -430,8 +434,10 @@ impl<'a> ListMessages<'a> {
                 let url = page
                     .url()
                     .join(
-                        Some(page.body())
-                            .and_then(|v| v.meta.as_ref())
+                        page
+                            .body()
+                            .meta
+                            .as_ref()
                             .and_then(|v| {
                                 v.next_page_url.as_ref().and_then(Option::as_ref)
                             })?,
@@ -618,15 +624,19 @@ impl<'a> ListRecords<'a> {
             self,
             Self::send,
             |request, page| {
-                if Some(page.body())
-                    .and_then(|v| v.continuation.as_ref())
+                if page
+                    .body()
+                    .continuation
+                    .as_ref()
                     .and_then(|v| v.more.as_ref())
                     .copied() == Some(false)
                 {
                     return None;
                 }
-                let cursor = Some(page.body())
-                    .and_then(|v| v.continuation.as_ref())
+                let cursor = page
+                    .body()
+                    .continuation
+                    .as_ref()
                     .and_then(|v| v.token.as_ref())
                     .cloned()
                     .filter(|cursor| !cursor.is_empty())?;
