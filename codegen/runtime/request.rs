@@ -2,7 +2,7 @@
 
 use base64::Engine as _;
 use base64::prelude::BASE64_STANDARD;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderValue};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 
 use super::auth::{ApiKeyLocation, Credential, Scheme, Secret};
@@ -277,41 +277,33 @@ impl Request {
         Ok(())
     }
 
-    /// Puts a credential on the request. Client-credentials tokens are fetched when the request
-    /// is sent, and put on it then with [`Request::bearer`].
-    pub(super) fn authorize(&mut self, credential: &Credential) -> Result<(), InvalidRequest> {
-        let invalid = || InvalidRequest("a credential has a character a header cannot carry".into());
+    /// Puts a credential on the request: its header as the client made it when the credential
+    /// was set (`prepared`), else as made here. Client-credentials tokens are fetched when the
+    /// request is sent, and put on it then.
+    pub(super) fn authorize(
+        &mut self,
+        credential: &Credential,
+        prepared: Option<&(HeaderName, HeaderValue)>,
+    ) -> Result<(), InvalidRequest> {
+        if let Some((name, value)) = prepared {
+            self.inner.headers_mut().insert(name.clone(), value.clone());
+            return Ok(());
+        }
+        if let Some(header) = credential_header(credential) {
+            let (name, value) = header?;
+            self.inner.headers_mut().insert(name, value);
+            return Ok(());
+        }
         match credential {
-            Credential::Bearer(token) => self.bearer(token)?,
-            Credential::ClientCredentials(_) => {}
-            Credential::Basic { username, password } => {
-                let pair = format!("{username}:{}", password.expose());
-                let mut value =
-                    HeaderValue::from_str(&format!("Basic {}", BASE64_STANDARD.encode(pair))).map_err(|_| invalid())?;
-                value.set_sensitive(true);
-                self.inner.headers_mut().insert(AUTHORIZATION, value);
-            }
-            Credential::ApiKey { location: ApiKeyLocation::Header, name, value } => {
-                let mut value = HeaderValue::from_str(value.expose()).map_err(|_| invalid())?;
-                value.set_sensitive(true);
-                self.inner.headers_mut().insert(header_name(name)?, value);
-            }
             Credential::ApiKey { location: ApiKeyLocation::Query, name, value } => {
                 self.inner.url_mut().query_pairs_mut().append_pair(name, value.expose());
             }
             Credential::ApiKey { location: ApiKeyLocation::Cookie, name, value } => {
                 self.cookies.push(format!("{name}={}", value.expose()));
             }
+            // Put on above (a header), or when the request is sent (a client-credentials token).
+            _ => {}
         }
-        Ok(())
-    }
-
-    pub(super) fn bearer(&mut self, token: &Secret) -> Result<(), InvalidRequest> {
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-            .map_err(|_| InvalidRequest("a token has a character a header cannot carry".into()))?;
-        value.set_sensitive(true);
-        // `insert`, not `append`: exactly one Authorization header, whatever came before.
-        self.inner.headers_mut().insert(AUTHORIZATION, value);
         Ok(())
     }
 
@@ -324,6 +316,38 @@ impl Request {
         }
         self.inner
     }
+}
+
+/// The header a credential puts on every request it authorises (a bearer token, basic
+/// credentials, an API key sent as a header); `None` for one that is not a header of its own.
+/// The client makes it once, when the credential is set: it is the same for every request.
+pub(super) fn credential_header(credential: &Credential) -> Option<Result<(HeaderName, HeaderValue), InvalidRequest>> {
+    let invalid = || InvalidRequest("a credential has a character a header cannot carry".into());
+    let sensitive = |mut value: HeaderValue| {
+        value.set_sensitive(true);
+        value
+    };
+    Some(match credential {
+        Credential::Bearer(token) => bearer_value(token).map(|value| (AUTHORIZATION, value)),
+        Credential::Basic { username, password } => {
+            let pair = format!("{username}:{}", password.expose());
+            HeaderValue::from_str(&format!("Basic {}", BASE64_STANDARD.encode(pair)))
+                .map(|value| (AUTHORIZATION, sensitive(value)))
+                .map_err(|_| invalid())
+        }
+        Credential::ApiKey { location: ApiKeyLocation::Header, name, value } => HeaderValue::from_str(value.expose())
+            .map_err(|_| invalid())
+            .and_then(|value| Ok((header_name(name)?, sensitive(value)))),
+        _ => return None,
+    })
+}
+
+/// `Authorization: Bearer <token>`, marked sensitive.
+pub(super) fn bearer_value(token: &Secret) -> Result<HeaderValue, InvalidRequest> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+        .map_err(|_| InvalidRequest("a token has a character a header cannot carry".into()))?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 #[cfg(test)]

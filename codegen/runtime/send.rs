@@ -15,7 +15,7 @@ use super::client::{CallOptions, Client, Sending, header_map};
 use super::deviation::{Deviation, DeviationKind, DeviationSink, observe_operation};
 use super::event::StreamError;
 use super::policy::{self, Attempt, Outcome};
-use super::request::{Operation, Request};
+use super::request::{Operation, Request, bearer_value};
 use super::response::{Error, InvalidRequest, RawResponse, Response};
 use super::stream::{self, Observer, Streaming, Unread};
 
@@ -38,16 +38,24 @@ impl Client {
         call: CallOptions,
         decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
     ) -> Sending<'a, T, E> {
+        // A request that could not be made fails without the call's machinery, so that the call
+        // holds the request once, as it is, not also as the result it came in.
+        let request = match request {
+            Ok(request) => request,
+            Err(invalid) => return Box::pin(async move { Err::<Response<T>, _>(invalid.into()) }),
+        };
         Box::pin(async move {
-            let request = request?;
             let traced = Traced::new(self, &request);
             let attempts = AtomicU32::new(0);
-            let calling = async {
-                let operation = request.operation;
-                let (response, stopped) = self.send_whole(request, &call, &attempts).await?;
-                self.decoded(operation, response, stopped, decode)
-            };
-            let result = traced.instrument(calling).await;
+            let operation = request.operation;
+            // The sending future itself in the span, not a block that holds it and the request
+            // beside it: a call's future holds the request once, as reqwest takes it.
+            let sent = traced.instrument(self.send_whole(request, &call, &attempts)).await;
+            // Decoded in the span too: a body that does not decode is the call's error.
+            let result = traced.in_span(|| match sent {
+                Ok((response, stopped)) => self.decoded(operation, response, stopped, decode),
+                Err(unanswered) => Err(unanswered.into()),
+            });
             traced.ended(&attempts, &result, |response| (response.status(), None));
             result
         })
@@ -183,22 +191,26 @@ impl Client {
             request,
             call,
             accept,
-            move |http, mut request: reqwest::Request, time_limit| async move {
+            move |http, mut request: reqwest::Request, time_limit| {
                 // Set only when there is a limit: the first setting allocates the request's extensions.
                 if time_limit.is_some() {
                     *request.timeout_mut() = time_limit;
                 }
-                let mut response = http.execute(request).await?;
-                let status = response.status();
-                let url = response.url().clone();
-                let headers = std::mem::take(response.headers_mut());
-                let body = stream::read_body(response, limit).await.map_err(|unread| match unread {
-                    Unread::TooLarge { limit } => Failed::TooLarge { status, limit },
-                    // reqwest's own errors, its timeout among them, stay what they are.
-                    Unread::Failed(StreamError::Transport(e)) => Failed::Transport(e),
-                    Unread::Failed(other) => Failed::Stream(other),
-                })?;
-                Ok(RawResponse { status, headers, body, url })
+                // Started here, so that the attempt's future holds reqwest's (a pointer), not the request.
+                let sending = http.execute(request);
+                async move {
+                    let mut response = sending.await?;
+                    let status = response.status();
+                    let url = response.url().clone();
+                    let headers = std::mem::take(response.headers_mut());
+                    let body = stream::read_body(response, limit).await.map_err(|unread| match unread {
+                        Unread::TooLarge { limit } => Failed::TooLarge { status, limit },
+                        // reqwest's own errors, its timeout among them, stay what they are.
+                        Unread::Failed(StreamError::Transport(e)) => Failed::Transport(e),
+                        Unread::Failed(other) => Failed::Stream(other),
+                    })?;
+                    Ok(RawResponse { status, headers, body, url })
+                }
             },
             attempts,
         )
@@ -240,15 +252,17 @@ impl Client {
             request,
             call,
             None,
-            move |http, request: reqwest::Request, head_limit| async move {
+            move |http, request: reqwest::Request, head_limit| {
                 let response = http.execute(request);
-                let response = match head_limit {
-                    Some(after) => tokio::time::timeout(after, response)
-                        .await
-                        .map_err(|_| Failed::Stream(StreamError::HeadTimeout(after)))??,
-                    None => response.await?,
-                };
-                Ok(Streaming::new(response, idle_timeout, limit))
+                async move {
+                    let response = match head_limit {
+                        Some(after) => tokio::time::timeout(after, response)
+                            .await
+                            .map_err(|_| Failed::Stream(StreamError::HeadTimeout(after)))??,
+                        None => response.await?,
+                    };
+                    Ok(Streaming::new(response, idle_timeout, limit))
+                }
             },
             attempts,
         )
@@ -321,16 +335,26 @@ impl Client {
         let traced = false;
         let observed = !self.shared.hooks.is_empty() || traced;
         let operation = request.operation;
-        // An `async` block, not an `async fn`: that would keep the request twice, as its argument
-        // and as the local it is moved into.
+        let (schemes, http) = (request.schemes, self.shared.http_for(request.follow_redirects));
+        // What needs no waiting is done before the `async` block, so that it holds the request
+        // once, as reqwest takes it (a block that took ours and made reqwest's would hold both).
+        // Generated operations check their inputs before sending (`Request::checked`); one that
+        // set an input after that still sends nothing when it could not be put on.
+        let invalid = request.invalid.take();
+        let mut request = request.finish();
+        // One lookup per header: `entry` finds where it goes and whether it is there.
+        if let Some(accept) = accept {
+            request.headers_mut().entry(reqwest::header::ACCEPT).or_insert(accept);
+        }
+        for (name, value) in &self.shared.default_headers {
+            request.headers_mut().entry(name).or_insert_with(|| value.clone());
+        }
         async move {
-            // Generated operations check their inputs before sending (`Request::checked`); one
-            // that set an input after that still sends nothing when it could not be put on.
-            if let Some(invalid) = request.invalid.take() {
+            if let Some(invalid) = invalid {
                 return Err(Unanswered::Invalid(invalid));
             }
             let mut token_sources: Vec<&TokenSource> = Vec::new();
-            for scheme in request.schemes {
+            for scheme in schemes {
                 if let Some(Credential::ClientCredentials(source)) = self.shared.credentials.get(*scheme) {
                     // The call's timeout bounds the token fetch too: a token endpoint that hangs
                     // must not hold the call past its deadline.
@@ -340,19 +364,12 @@ impl Client {
                             .map_err(|_| source.not_answered_in_time())??,
                         None => source.token(&self.shared.http).await?,
                     };
-                    request.bearer(&token)?;
+                    // `insert`: the token replaces a default `Authorization` header.
+                    request.headers_mut().insert(reqwest::header::AUTHORIZATION, bearer_value(&token)?);
                     token_sources.push(source);
                 }
             }
-            let http = self.shared.http_for(request.follow_redirects);
-            let mut request = request.finish();
-            // One lookup per header: `entry` finds where it goes and whether it is there.
-            if let Some(accept) = accept {
-                request.headers_mut().entry(reqwest::header::ACCEPT).or_insert(accept);
-            }
-            for (name, value) in &self.shared.default_headers {
-                request.headers_mut().entry(name).or_insert_with(|| value.clone());
-            }
+            // The call's own headers replace any other, a token's included.
             if !call.headers.is_empty() {
                 for (name, value) in &header_map(&call.headers).map_err(InvalidRequest)? {
                     request.headers_mut().insert(name.clone(), value.clone());
@@ -361,10 +378,9 @@ impl Client {
             let policy = call.retry.as_ref().unwrap_or(&self.retry);
             let retries_allowed = policy.allows(request.method());
             let mut retry = 0;
-            loop {
+            let (outcome, stopped) = loop {
                 // A copy for the next attempt; a body that cannot be cloned (a stream) is sent once.
-                let next = if retries_allowed && retry < policy.max_retries { request.try_clone() } else { None };
-                let mut sent = request;
+                let next = if retries_allowed && retry < policy.max_retries { copy_for_retry(&request) } else { None };
                 // The attempt's own limit, cut to what is left of the call's. An attempt that runs
                 // out of its own time may be retried; one that runs out of the call's ends the call.
                 let left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
@@ -379,11 +395,11 @@ impl Client {
                     context.elapsed = started.elapsed();
                 }
                 for hook in &self.shared.hooks {
-                    hook.before_attempt(&context, &mut sent);
+                    hook.before_attempt(&context, &mut request);
                 }
                 let attempt_started = observed.then(Instant::now);
                 attempts.fetch_add(1, Ordering::Relaxed);
-                let outcome = attempt(http, sent, time_limit).await;
+                let outcome = attempt(http, request, time_limit).await;
                 if let Some(attempt_started) = attempt_started {
                     context.elapsed = started.elapsed();
                     context.attempt_elapsed = attempt_started.elapsed();
@@ -408,46 +424,58 @@ impl Client {
                     Err(failed) if own_limit && failed.is_timeout() => policy.delay(retry, None),
                     _ => None,
                 };
-                match (outcome, wait, next) {
-                    (outcome, Some(wait), Some(next)) => {
-                        if let Some(deadline) = deadline
-                            && Instant::now() + wait >= deadline
-                        {
-                            let stopped = RetryStopped { wait, timeout: deadline.duration_since(started) };
-                            #[cfg(feature = "tracing")]
-                            super::trace::retry_past_deadline(context.number, wait, stopped.timeout);
-                            return match outcome {
-                                Ok(response) => Ok((self.answered(response, &token_sources).await, Some(stopped))),
-                                Err(failed) => Err(Unanswered::Stopped(failed, stopped)),
-                            };
-                        }
-                        for hook in &self.shared.hooks {
-                            hook.on_retry(&context, wait);
-                        }
-                        #[cfg(feature = "tracing")]
-                        super::trace::retrying(context.number, wait);
-                        tokio::time::sleep(wait).await;
-                        retry += 1;
-                        request = next;
-                    }
-                    (Ok(response), _, _) => return Ok((self.answered(response, &token_sources).await, None)),
-                    // The last error is the one returned: after retries, that of the final attempt.
-                    (Err(failed), _, _) => return Err(Unanswered::Failed(failed)),
+                // A retry follows when one is due, the request could be copied for it, and its
+                // wait ends before the call's deadline. The last answer or error is the call's:
+                // after retries, that of the final attempt.
+                let (Some(wait), Some(next)) = (wait, next) else { break (outcome, None) };
+                if let Some(deadline) = deadline
+                    && Instant::now() + wait >= deadline
+                {
+                    let stopped = RetryStopped { wait, timeout: deadline.duration_since(started) };
+                    #[cfg(feature = "tracing")]
+                    super::trace::retry_past_deadline(context.number, wait, stopped.timeout);
+                    break (outcome, Some(stopped));
+                }
+                // Not held through the wait.
+                drop(outcome);
+                for hook in &self.shared.hooks {
+                    hook.on_retry(&context, wait);
+                }
+                #[cfg(feature = "tracing")]
+                super::trace::retrying(context.number, wait);
+                tokio::time::sleep(wait).await;
+                retry += 1;
+                request = next;
+            };
+            let answer = match outcome {
+                Ok(answer) => answer,
+                Err(failed) => return Err(Unanswered::after(failed, stopped)),
+            };
+            if answer.status() == StatusCode::UNAUTHORIZED {
+                // The token was refused: the next call fetches a new one.
+                for source in token_sources {
+                    source.invalidate().await;
                 }
             }
+            Ok((answer, stopped))
         }
     }
+}
 
-    /// The answer a call ends with; a 401 first drops the OAuth2 tokens it was sent with.
-    async fn answered<R: Answer>(&self, response: R, token_sources: &[&TokenSource]) -> R {
-        if response.status() == StatusCode::UNAUTHORIZED {
-            // The token was refused: the next call fetches a new one.
-            for source in token_sources {
-                source.invalidate().await;
-            }
-        }
-        response
+/// A copy of a request not sent yet, for the attempt after it; `None` when its body cannot be
+/// copied (a stream). reqwest's `try_clone` also copies the time limit and the extensions, and
+/// allocates a map for them even when there are none. A request without a body (most that are
+/// retried) has none to copy: the loop sets an attempt's time limit, and hooks see the request,
+/// only after the copy is made.
+fn copy_for_retry(request: &reqwest::Request) -> Option<reqwest::Request> {
+    if request.body().is_some() {
+        // Copying a body is reqwest's to do.
+        return request.try_clone();
     }
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    Some(copy)
 }
 
 /// A retry that was due but not made: its wait would have passed the call's timeout.
@@ -478,6 +506,16 @@ enum Unanswered {
     Failed(Failed),
     /// The last attempt failed, and the retry due after it would have passed the call's timeout.
     Stopped(Failed, RetryStopped),
+}
+
+impl Unanswered {
+    /// How the last attempt failed, and the retry due after it that was not made, if any.
+    fn after(failed: Failed, stopped: Option<RetryStopped>) -> Self {
+        match stopped {
+            Some(stopped) => Unanswered::Stopped(failed, stopped),
+            None => Unanswered::Failed(failed),
+        }
+    }
 }
 
 impl From<InvalidRequest> for Unanswered {
@@ -532,6 +570,18 @@ impl Traced {
     #[cfg(not(feature = "tracing"))]
     fn instrument<F: Future>(&self, sending: F) -> F {
         sending
+    }
+
+    /// `f`'s work in the span: a call's decoding.
+    #[cfg(feature = "tracing")]
+    fn in_span<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.span.in_scope(f)
+    }
+
+    /// Without the `tracing` feature, `f` run.
+    #[cfg(not(feature = "tracing"))]
+    fn in_span<R>(&self, f: impl FnOnce() -> R) -> R {
+        f()
     }
 
     /// Records how the call ended: its status and its error type; for an error, as

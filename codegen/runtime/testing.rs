@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, Url};
 
@@ -27,7 +28,7 @@ impl<E> ApiError<E> {
     /// A declared error response: its decoded `body` (a variant of the operation's error enum)
     /// and the `raw_body` it was decoded from, which [`Error`](super::Error)'s message quotes.
     pub fn new(status: StatusCode, headers: HeaderMap, body: E, raw_body: impl Into<Vec<u8>>) -> Self {
-        ApiError { status, headers, body: ErrorBody::Decoded(body), raw_body: raw_body.into() }
+        ApiError { status, headers, body: ErrorBody::Decoded(body), raw_body: Bytes::from(raw_body.into()) }
     }
 
     /// A declared error response whose `raw_body` does not match the schema the API declares
@@ -40,7 +41,7 @@ impl<E> ApiError<E> {
         reason: impl Into<Box<dyn std::error::Error + Send + Sync>>,
     ) -> Self {
         let reason: Arc<dyn std::error::Error + Send + Sync> = Arc::from(reason.into());
-        ApiError { status, headers, body: ErrorBody::Undecoded(reason), raw_body: raw_body.into() }
+        ApiError { status, headers, body: ErrorBody::Undecoded(reason), raw_body: Bytes::from(raw_body.into()) }
     }
 }
 
@@ -48,6 +49,6 @@ impl RawResponse {
     /// A response before decoding, as [`Error::UnexpectedStatus`](super::Error::UnexpectedStatus)
     /// and [`Error::Decode`](super::Error::Decode) hold it.
     pub fn new(status: StatusCode, headers: HeaderMap, body: impl Into<Vec<u8>>) -> Self {
-        RawResponse { status, headers, body: body.into(), url: test_url() }
+        RawResponse { status, headers, body: Bytes::from(body.into()), url: test_url() }
     }
 }

@@ -2,7 +2,8 @@
 //! one small request made by the generated client and by raw reqwest.
 
 use std::net::SocketAddr;
-use std::sync::LazyLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{LazyLock, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -14,6 +15,8 @@ use vendor_apis::blaxel::{self, types};
 use vendor_apis::runtime::{RetryPolicy, reqwest};
 
 pub const TOKEN: &str = "bench-token";
+/// The `Blaxel-Version` the generated client sends unless told otherwise (`specs/blaxel-controlplane.toml`).
+pub const BLAXEL_VERSION: &str = "2026-04-28";
 
 pub mod images;
 
@@ -42,6 +45,9 @@ pub fn start_server() -> SocketAddr {
                 stream.set_nodelay(true).expect("nodelay");
                 tokio::spawn(async move {
                     let service = service_fn(|request: Request<hyper::body::Incoming>| async move {
+                        if RECORD_HEADS.load(Ordering::Relaxed) {
+                            *LAST_HEAD.lock().expect("not poisoned") = head_of(&request);
+                        }
                         let body = if request.uri().path() == "/images" { &BODIES.many } else { &BODIES.one };
                         let response = Response::builder()
                             .status(StatusCode::OK)
@@ -58,6 +64,27 @@ pub fn start_server() -> SocketAddr {
         });
     });
     addr
+}
+
+/// Whether the server records each request's head in [`LAST_HEAD`]: off while timing.
+static RECORD_HEADS: AtomicBool = AtomicBool::new(false);
+static LAST_HEAD: Mutex<String> = Mutex::new(String::new());
+
+/// A request's method, path and headers but `host` (which differs by connection), one per line.
+fn head_of<B>(request: &Request<B>) -> String {
+    let mut head = format!("{} {}\n", request.method(), request.uri());
+    for (name, value) in request.headers().iter().filter(|(name, _)| *name != hyper::header::HOST) {
+        head.push_str(&format!("{name}: {}\n", value.to_str().unwrap_or("(not text)")));
+    }
+    head
+}
+
+/// The head of the request `make` sends, as the server received it.
+pub fn head_sent(make: impl FnOnce()) -> String {
+    RECORD_HEADS.store(true, Ordering::Relaxed);
+    make();
+    RECORD_HEADS.store(false, Ordering::Relaxed);
+    std::mem::take(&mut *LAST_HEAD.lock().expect("not poisoned"))
 }
 
 pub struct Setup {
@@ -80,8 +107,16 @@ pub static SETUP: LazyLock<Setup> = LazyLock::new(|| {
     Setup { runtime, base, http, client, bare_client }
 });
 
+/// The request the generated client makes, by hand: the same headers on the wire (the API
+/// version the Blaxel client sends by default included), so that both sides ask the server for
+/// the same work.
 pub async fn raw_reqwest<T: serde::de::DeserializeOwned>(setup: &Setup, url: String, timeout: Option<Duration>) -> T {
-    let mut request = setup.http.get(url).bearer_auth(TOKEN).header(reqwest::header::ACCEPT, "application/json");
+    let mut request = setup
+        .http
+        .get(url)
+        .bearer_auth(TOKEN)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .header("blaxel-version", BLAXEL_VERSION);
     if let Some(timeout) = timeout {
         request = request.timeout(timeout);
     }

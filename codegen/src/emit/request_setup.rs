@@ -11,8 +11,9 @@ use crate::model::{
     SecurityRequirement, TypeKind, TypeRef,
 };
 
-/// Statements that encode each path parameter into a local of the same name, and the path
-/// expression: `format!("/a/{id}/b")`, or the literal path.
+/// Statements that check each path parameter into a local of the same name, and the path
+/// expression: `format_args!("/a/{id}/b")` (the runtime writes it after the base URL, encoding
+/// each parameter as it goes), or the literal path.
 pub(super) fn path_expr(op: &Operation) -> (Vec<TokenStream>, TokenStream) {
     let mut template = String::new();
     let mut encode = Vec::new();
@@ -24,11 +25,16 @@ pub(super) fn path_expr(op: &Operation) -> (Vec<TokenStream>, TokenStream) {
                 template.push_str(&format!("{{{}}}", param.name));
                 let name = ident(&param.name);
                 let wire = &param.wire_name;
-                encode.push(quote!(let #name = #RUNTIME::path_segment(#wire, &self.#name)?;));
+                encode.push(match param.ty {
+                    // A text is borrowed and encoded as the path is written; other values are
+                    // written as text first.
+                    TypeRef::String => quote!(let #name = #RUNTIME::path_text(#wire, &self.#name)?;),
+                    _ => quote!(let #name = #RUNTIME::path_segment(#wire, &self.#name)?;),
+                });
             }
         }
     }
-    if encode.is_empty() { (encode, quote!(#template)) } else { (encode, quote!(&format!(#template))) }
+    if encode.is_empty() { (encode, quote!(#template)) } else { (encode, quote!(format_args!(#template))) }
 }
 
 /// The statement that puts a query or header parameter on the request.

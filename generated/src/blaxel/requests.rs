@@ -265,14 +265,14 @@ impl<'a> GetAgent<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let agent_name = runtime::path_segment("agentName", &self.agent_name)?;
+        let agent_name = runtime::path_text("agentName", &self.agent_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/agents/{agent_name}"),
+                format_args!("/agents/{agent_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("show_secrets", &self.show_secrets);
@@ -331,14 +331,14 @@ impl<'a> UpdateAgent<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let agent_name = runtime::path_segment("agentName", &self.agent_name)?;
+        let agent_name = runtime::path_text("agentName", &self.agent_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::PUT,
-                &format!("/agents/{agent_name}"),
+                format_args!("/agents/{agent_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -395,13 +395,13 @@ impl<'a> DeleteAgent<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let agent_name = runtime::path_segment("agentName", &self.agent_name)?;
+        let agent_name = runtime::path_text("agentName", &self.agent_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/agents/{agent_name}"),
+                format_args!("/agents/{agent_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -454,13 +454,13 @@ impl<'a> ListAgentRevisions<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let agent_name = runtime::path_segment("agentName", &self.agent_name)?;
+        let agent_name = runtime::path_text("agentName", &self.agent_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/agents/{agent_name}/revisions"),
+                format_args!("/agents/{agent_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -755,7 +755,7 @@ impl<'a> GetApplication<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let application_name = runtime::path_segment(
+        let application_name = runtime::path_text(
             "applicationName",
             &self.application_name,
         )?;
@@ -764,7 +764,7 @@ impl<'a> GetApplication<'a> {
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/applications/{application_name}"),
+                format_args!("/applications/{application_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -827,7 +827,7 @@ impl<'a> UpdateApplication<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let application_name = runtime::path_segment(
+        let application_name = runtime::path_text(
             "applicationName",
             &self.application_name,
         )?;
@@ -837,7 +837,7 @@ impl<'a> UpdateApplication<'a> {
             .request(
                 &Self::OPERATION,
                 Method::PUT,
-                &format!("/applications/{application_name}"),
+                format_args!("/applications/{application_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -906,7 +906,7 @@ impl<'a> DeleteApplication<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let application_name = runtime::path_segment(
+        let application_name = runtime::path_text(
             "applicationName",
             &self.application_name,
         )?;
@@ -915,7 +915,7 @@ impl<'a> DeleteApplication<'a> {
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/applications/{application_name}"),
+                format_args!("/applications/{application_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -983,7 +983,7 @@ impl<'a> CreateApplicationCustomDomain<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let application_name = runtime::path_segment(
+        let application_name = runtime::path_text(
             "applicationName",
             &self.application_name,
         )?;
@@ -993,7 +993,7 @@ impl<'a> CreateApplicationCustomDomain<'a> {
             .request(
                 &Self::OPERATION,
                 Method::POST,
-                &format!("/applications/{application_name}/customdomains"),
+                format_args!("/applications/{application_name}/customdomains"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -1046,7 +1046,7 @@ impl<'a> ListApplicationRevisions<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let application_name = runtime::path_segment(
+        let application_name = runtime::path_text(
             "applicationName",
             &self.application_name,
         )?;
@@ -1055,7 +1055,7 @@ impl<'a> ListApplicationRevisions<'a> {
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/applications/{application_name}/revisions"),
+                format_args!("/applications/{application_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -1304,13 +1304,13 @@ impl<'a> GetCustomDomain<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
+        let domain_name = runtime::path_text("domainName", &self.domain_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/customdomains/{domain_name}"),
+                format_args!("/customdomains/{domain_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -1362,14 +1362,14 @@ impl<'a> UpdateCustomDomain<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
+        let domain_name = runtime::path_text("domainName", &self.domain_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::PUT,
-                &format!("/customdomains/{domain_name}"),
+                format_args!("/customdomains/{domain_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -1418,13 +1418,13 @@ impl<'a> DeleteCustomDomain<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
+        let domain_name = runtime::path_text("domainName", &self.domain_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/customdomains/{domain_name}"),
+                format_args!("/customdomains/{domain_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -1470,13 +1470,13 @@ impl<'a> ListCustomDomainShares<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
+        let domain_name = runtime::path_text("domainName", &self.domain_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/customdomains/{domain_name}/share"),
+                format_args!("/customdomains/{domain_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -1535,14 +1535,14 @@ impl<'a> ShareCustomDomain<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
+        let domain_name = runtime::path_text("domainName", &self.domain_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
-                &format!("/customdomains/{domain_name}/share"),
+                format_args!("/customdomains/{domain_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -1600,8 +1600,8 @@ impl<'a> UnshareCustomDomain<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
-        let target_workspace = runtime::path_segment(
+        let domain_name = runtime::path_text("domainName", &self.domain_name)?;
+        let target_workspace = runtime::path_text(
             "targetWorkspace",
             &self.target_workspace,
         )?;
@@ -1610,7 +1610,7 @@ impl<'a> UnshareCustomDomain<'a> {
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/customdomains/{domain_name}/share/{target_workspace}"),
+                format_args!("/customdomains/{domain_name}/share/{target_workspace}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -1657,13 +1657,13 @@ impl<'a> VerifyCustomDomain<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let domain_name = runtime::path_segment("domainName", &self.domain_name)?;
+        let domain_name = runtime::path_text("domainName", &self.domain_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
-                &format!("/customdomains/{domain_name}/verify"),
+                format_args!("/customdomains/{domain_name}/verify"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -1933,13 +1933,13 @@ impl<'a> GetDrive<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let drive_name = runtime::path_segment("driveName", &self.drive_name)?;
+        let drive_name = runtime::path_text("driveName", &self.drive_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/drives/{drive_name}"),
+                format_args!("/drives/{drive_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -1991,14 +1991,14 @@ impl<'a> UpdateDrive<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let drive_name = runtime::path_segment("driveName", &self.drive_name)?;
+        let drive_name = runtime::path_text("driveName", &self.drive_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::PUT,
-                &format!("/drives/{drive_name}"),
+                format_args!("/drives/{drive_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -2049,13 +2049,13 @@ impl<'a> DeleteDrive<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let drive_name = runtime::path_segment("driveName", &self.drive_name)?;
+        let drive_name = runtime::path_text("driveName", &self.drive_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/drives/{drive_name}"),
+                format_args!("/drives/{drive_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -2103,13 +2103,13 @@ impl<'a> CreateDriveAccessToken<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let drive_name = runtime::path_segment("driveName", &self.drive_name)?;
+        let drive_name = runtime::path_text("driveName", &self.drive_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
-                &format!("/drives/{drive_name}/access-token"),
+                format_args!("/drives/{drive_name}/access-token"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -2169,13 +2169,13 @@ impl<'a> GetDriveByExternalId<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let external_id = runtime::path_segment("externalId", &self.external_id)?;
+        let external_id = runtime::path_text("externalId", &self.external_id)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/drives/by-external-id/{external_id}"),
+                format_args!("/drives/by-external-id/{external_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -2516,14 +2516,14 @@ impl<'a> TestFeatureFlag<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let feature_key = runtime::path_segment("featureKey", &self.feature_key)?;
+        let feature_key = runtime::path_text("featureKey", &self.feature_key)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/features/{feature_key}"),
+                format_args!("/features/{feature_key}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("account", &self.account);
@@ -2830,14 +2830,14 @@ impl<'a> GetFunction<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let function_name = runtime::path_segment("functionName", &self.function_name)?;
+        let function_name = runtime::path_text("functionName", &self.function_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/functions/{function_name}"),
+                format_args!("/functions/{function_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("show_secrets", &self.show_secrets);
@@ -2898,14 +2898,14 @@ impl<'a> UpdateFunction<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let function_name = runtime::path_segment("functionName", &self.function_name)?;
+        let function_name = runtime::path_text("functionName", &self.function_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::PUT,
-                &format!("/functions/{function_name}"),
+                format_args!("/functions/{function_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -2968,13 +2968,13 @@ impl<'a> DeleteFunction<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let function_name = runtime::path_segment("functionName", &self.function_name)?;
+        let function_name = runtime::path_text("functionName", &self.function_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/functions/{function_name}"),
+                format_args!("/functions/{function_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -3031,13 +3031,13 @@ impl<'a> ListFunctionRevisions<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let function_name = runtime::path_segment("functionName", &self.function_name)?;
+        let function_name = runtime::path_text("functionName", &self.function_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/functions/{function_name}/revisions"),
+                format_args!("/functions/{function_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -3251,14 +3251,14 @@ impl<'a> GetImage<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
-        let image_name = runtime::path_segment("imageName", &self.image_name)?;
+        let resource_type = runtime::path_text("resourceType", &self.resource_type)?;
+        let image_name = runtime::path_text("imageName", &self.image_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/images/{resource_type}/{image_name}"),
+                format_args!("/images/{resource_type}/{image_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -3308,14 +3308,14 @@ impl<'a> DeleteImage<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
-        let image_name = runtime::path_segment("imageName", &self.image_name)?;
+        let resource_type = runtime::path_text("resourceType", &self.resource_type)?;
+        let image_name = runtime::path_text("imageName", &self.image_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/images/{resource_type}/{image_name}"),
+                format_args!("/images/{resource_type}/{image_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -3369,14 +3369,14 @@ impl<'a> ListImageShares<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
-        let image_name = runtime::path_segment("imageName", &self.image_name)?;
+        let resource_type = runtime::path_text("resourceType", &self.resource_type)?;
+        let image_name = runtime::path_text("imageName", &self.image_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/images/{resource_type}/{image_name}/share"),
+                format_args!("/images/{resource_type}/{image_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -3436,15 +3436,15 @@ impl<'a> ShareImage<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
-        let image_name = runtime::path_segment("imageName", &self.image_name)?;
+        let resource_type = runtime::path_text("resourceType", &self.resource_type)?;
+        let image_name = runtime::path_text("imageName", &self.image_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
-                &format!("/images/{resource_type}/{image_name}/share"),
+                format_args!("/images/{resource_type}/{image_name}/share"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -3506,9 +3506,9 @@ impl<'a> UnshareImage<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
-        let image_name = runtime::path_segment("imageName", &self.image_name)?;
-        let target_workspace = runtime::path_segment(
+        let resource_type = runtime::path_text("resourceType", &self.resource_type)?;
+        let image_name = runtime::path_text("imageName", &self.image_name)?;
+        let target_workspace = runtime::path_text(
             "targetWorkspace",
             &self.target_workspace,
         )?;
@@ -3517,7 +3517,7 @@ impl<'a> UnshareImage<'a> {
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!(
+                format_args!(
                     "/images/{resource_type}/{image_name}/share/{target_workspace}"
                 ),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -3575,15 +3575,15 @@ impl<'a> DeleteImageTag<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let resource_type = runtime::path_segment("resourceType", &self.resource_type)?;
-        let image_name = runtime::path_segment("imageName", &self.image_name)?;
-        let tag_name = runtime::path_segment("tagName", &self.tag_name)?;
+        let resource_type = runtime::path_text("resourceType", &self.resource_type)?;
+        let image_name = runtime::path_text("imageName", &self.image_name)?;
+        let tag_name = runtime::path_text("tagName", &self.tag_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/images/{resource_type}/{image_name}/tags/{tag_name}"),
+                format_args!("/images/{resource_type}/{image_name}/tags/{tag_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -3631,7 +3631,7 @@ impl<'a> GetIntegration<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let integration_name = runtime::path_segment(
+        let integration_name = runtime::path_text(
             "integrationName",
             &self.integration_name,
         )?;
@@ -3640,7 +3640,7 @@ impl<'a> GetIntegration<'a> {
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/integrations/{integration_name}"),
+                format_args!("/integrations/{integration_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -3846,7 +3846,7 @@ impl<'a> GetIntegrationConnection<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let connection_name = runtime::path_segment(
+        let connection_name = runtime::path_text(
             "connectionName",
             &self.connection_name,
         )?;
@@ -3855,7 +3855,7 @@ impl<'a> GetIntegrationConnection<'a> {
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/integrations/connections/{connection_name}"),
+                format_args!("/integrations/connections/{connection_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -3935,7 +3935,7 @@ impl<'a> UpdateIntegrationConnection<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let connection_name = runtime::path_segment(
+        let connection_name = runtime::path_text(
             "connectionName",
             &self.connection_name,
         )?;
@@ -3945,7 +3945,7 @@ impl<'a> UpdateIntegrationConnection<'a> {
             .request(
                 &Self::OPERATION,
                 Method::PUT,
-                &format!("/integrations/connections/{connection_name}"),
+                format_args!("/integrations/connections/{connection_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -4028,7 +4028,7 @@ impl<'a> DeleteIntegrationConnection<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let connection_name = runtime::path_segment(
+        let connection_name = runtime::path_text(
             "connectionName",
             &self.connection_name,
         )?;
@@ -4037,7 +4037,7 @@ impl<'a> DeleteIntegrationConnection<'a> {
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/integrations/connections/{connection_name}"),
+                format_args!("/integrations/connections/{connection_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -4117,7 +4117,7 @@ impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let connection_name = runtime::path_segment(
+        let connection_name = runtime::path_text(
             "connectionName",
             &self.connection_name,
         )?;
@@ -4126,7 +4126,7 @@ impl<'a> GetIntegrationConnectionModelEndpointConfigurations<'a> {
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!(
+                format_args!(
                     "/integrations/connections/{connection_name}/endpointConfigurations"
                 ),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4178,7 +4178,7 @@ impl<'a> ListIntegrationConnectionModels<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let connection_name = runtime::path_segment(
+        let connection_name = runtime::path_text(
             "connectionName",
             &self.connection_name,
         )?;
@@ -4187,7 +4187,7 @@ impl<'a> ListIntegrationConnectionModels<'a> {
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/integrations/connections/{connection_name}/models"),
+                format_args!("/integrations/connections/{connection_name}/models"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -4239,17 +4239,17 @@ impl<'a> GetIntegrationConnectionModel<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let connection_name = runtime::path_segment(
+        let connection_name = runtime::path_text(
             "connectionName",
             &self.connection_name,
         )?;
-        let model_id = runtime::path_segment("modelId", &self.model_id)?;
+        let model_id = runtime::path_text("modelId", &self.model_id)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!(
+                format_args!(
                     "/integrations/connections/{connection_name}/models/{model_id}"
                 ),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -4512,14 +4512,14 @@ impl<'a> GetJob<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let job_id = runtime::path_segment("jobId", &self.job_id)?;
+        let job_id = runtime::path_text("jobId", &self.job_id)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/jobs/{job_id}"),
+                format_args!("/jobs/{job_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("show_secrets", &self.show_secrets);
@@ -4567,14 +4567,14 @@ impl<'a> UpdateJob<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let job_id = runtime::path_segment("jobId", &self.job_id)?;
+        let job_id = runtime::path_text("jobId", &self.job_id)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::PUT,
-                &format!("/jobs/{job_id}"),
+                format_args!("/jobs/{job_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -4621,13 +4621,13 @@ impl<'a> DeleteJob<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let job_id = runtime::path_segment("jobId", &self.job_id)?;
+        let job_id = runtime::path_text("jobId", &self.job_id)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/jobs/{job_id}"),
+                format_args!("/jobs/{job_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -4726,14 +4726,14 @@ impl<'a> ListJobExecutions<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let job_id = runtime::path_segment("jobId", &self.job_id)?;
+        let job_id = runtime::path_text("jobId", &self.job_id)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/jobs/{job_id}/executions"),
+                format_args!("/jobs/{job_id}/executions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("limit", &self.limit);
@@ -4836,14 +4836,14 @@ impl<'a> CreateJobExecution<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let job_id = runtime::path_segment("jobId", &self.job_id)?;
+        let job_id = runtime::path_text("jobId", &self.job_id)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
-                &format!("/jobs/{job_id}/executions"),
+                format_args!("/jobs/{job_id}/executions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -4905,14 +4905,14 @@ impl<'a> GetJobExecution<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let job_id = runtime::path_segment("jobId", &self.job_id)?;
-        let execution_id = runtime::path_segment("executionId", &self.execution_id)?;
+        let job_id = runtime::path_text("jobId", &self.job_id)?;
+        let execution_id = runtime::path_text("executionId", &self.execution_id)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/jobs/{job_id}/executions/{execution_id}"),
+                format_args!("/jobs/{job_id}/executions/{execution_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -4966,14 +4966,14 @@ impl<'a> DeleteJobExecution<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let job_id = runtime::path_segment("jobId", &self.job_id)?;
-        let execution_id = runtime::path_segment("executionId", &self.execution_id)?;
+        let job_id = runtime::path_text("jobId", &self.job_id)?;
+        let execution_id = runtime::path_text("executionId", &self.execution_id)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/jobs/{job_id}/executions/{execution_id}"),
+                format_args!("/jobs/{job_id}/executions/{execution_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -5073,15 +5073,15 @@ impl<'a> ListJobExecutionTasks<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let job_id = runtime::path_segment("jobId", &self.job_id)?;
-        let execution_id = runtime::path_segment("executionId", &self.execution_id)?;
+        let job_id = runtime::path_text("jobId", &self.job_id)?;
+        let execution_id = runtime::path_text("executionId", &self.execution_id)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/jobs/{job_id}/executions/{execution_id}/tasks"),
+                format_args!("/jobs/{job_id}/executions/{execution_id}/tasks"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("cursor", &self.cursor);
@@ -5190,13 +5190,13 @@ impl<'a> ListJobRevisions<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let job_id = runtime::path_segment("jobId", &self.job_id)?;
+        let job_id = runtime::path_text("jobId", &self.job_id)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/jobs/{job_id}/revisions"),
+                format_args!("/jobs/{job_id}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -5576,13 +5576,13 @@ impl<'a> GetModel<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let model_name = runtime::path_segment("modelName", &self.model_name)?;
+        let model_name = runtime::path_text("modelName", &self.model_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/models/{model_name}"),
+                format_args!("/models/{model_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -5639,14 +5639,14 @@ impl<'a> UpdateModel<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let model_name = runtime::path_segment("modelName", &self.model_name)?;
+        let model_name = runtime::path_text("modelName", &self.model_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::PUT,
-                &format!("/models/{model_name}"),
+                format_args!("/models/{model_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -5703,13 +5703,13 @@ impl<'a> DeleteModel<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let model_name = runtime::path_segment("modelName", &self.model_name)?;
+        let model_name = runtime::path_text("modelName", &self.model_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/models/{model_name}"),
+                format_args!("/models/{model_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -5762,13 +5762,13 @@ impl<'a> ListModelRevisions<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let model_name = runtime::path_segment("modelName", &self.model_name)?;
+        let model_name = runtime::path_text("modelName", &self.model_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/models/{model_name}/revisions"),
+                format_args!("/models/{model_name}/revisions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -5896,7 +5896,7 @@ impl<'a> AcceptImageShare<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let pending_share_id = runtime::path_segment(
+        let pending_share_id = runtime::path_text(
             "pendingShareId",
             &self.pending_share_id,
         )?;
@@ -5906,7 +5906,7 @@ impl<'a> AcceptImageShare<'a> {
             .request(
                 &Self::OPERATION,
                 Method::POST,
-                &format!("/pending-image-shares/{pending_share_id}/accept"),
+                format_args!("/pending-image-shares/{pending_share_id}/accept"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("force", &self.force);
@@ -5958,7 +5958,7 @@ impl<'a> DeclineImageShare<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let pending_share_id = runtime::path_segment(
+        let pending_share_id = runtime::path_text(
             "pendingShareId",
             &self.pending_share_id,
         )?;
@@ -5967,7 +5967,7 @@ impl<'a> DeclineImageShare<'a> {
             .request(
                 &Self::OPERATION,
                 Method::POST,
-                &format!("/pending-image-shares/{pending_share_id}/decline"),
+                format_args!("/pending-image-shares/{pending_share_id}/decline"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -6213,13 +6213,13 @@ impl<'a> GetPolicy<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let policy_name = runtime::path_segment("policyName", &self.policy_name)?;
+        let policy_name = runtime::path_text("policyName", &self.policy_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/policies/{policy_name}"),
+                format_args!("/policies/{policy_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -6269,14 +6269,14 @@ impl<'a> UpdatePolicy<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let policy_name = runtime::path_segment("policyName", &self.policy_name)?;
+        let policy_name = runtime::path_text("policyName", &self.policy_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::PUT,
-                &format!("/policies/{policy_name}"),
+                format_args!("/policies/{policy_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -6325,13 +6325,13 @@ impl<'a> DeletePolicy<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let policy_name = runtime::path_segment("policyName", &self.policy_name)?;
+        let policy_name = runtime::path_text("policyName", &self.policy_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/policies/{policy_name}"),
+                format_args!("/policies/{policy_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -6377,13 +6377,13 @@ impl<'a> GetPolicyUsages<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let policy_name = runtime::path_segment("policyName", &self.policy_name)?;
+        let policy_name = runtime::path_text("policyName", &self.policy_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/policies/{policy_name}/usages"),
+                format_args!("/policies/{policy_name}/usages"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -6826,14 +6826,14 @@ impl<'a> GetSandbox<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/sandboxes/{sandbox_name}"),
+                format_args!("/sandboxes/{sandbox_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("show_secrets", &self.show_secrets);
@@ -6894,14 +6894,14 @@ impl<'a> UpdateSandbox<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::PUT,
-                &format!("/sandboxes/{sandbox_name}"),
+                format_args!("/sandboxes/{sandbox_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -6962,13 +6962,13 @@ impl<'a> DeleteSandbox<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/sandboxes/{sandbox_name}"),
+                format_args!("/sandboxes/{sandbox_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -7031,14 +7031,14 @@ impl<'a> ForkSandbox<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
-                &format!("/sandboxes/{sandbox_name}/fork"),
+                format_args!("/sandboxes/{sandbox_name}/fork"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -7094,13 +7094,13 @@ impl<'a> ListSandboxPreviews<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/sandboxes/{sandbox_name}/previews"),
+                format_args!("/sandboxes/{sandbox_name}/previews"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -7163,14 +7163,14 @@ impl<'a> CreateSandboxPreview<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
-                &format!("/sandboxes/{sandbox_name}/previews"),
+                format_args!("/sandboxes/{sandbox_name}/previews"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("force", &self.force);
@@ -7226,14 +7226,14 @@ impl<'a> GetSandboxPreview<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
-        let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
+        let preview_name = runtime::path_text("previewName", &self.preview_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
+                format_args!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -7288,15 +7288,15 @@ impl<'a> UpdateSandboxPreview<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
-        let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
+        let preview_name = runtime::path_text("previewName", &self.preview_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::PUT,
-                &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
+                format_args!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -7351,14 +7351,14 @@ impl<'a> DeleteSandboxPreview<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
-        let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
+        let preview_name = runtime::path_text("previewName", &self.preview_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
+                format_args!("/sandboxes/{sandbox_name}/previews/{preview_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -7410,14 +7410,14 @@ impl<'a> ListSandboxPreviewTokens<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
-        let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
+        let preview_name = runtime::path_text("previewName", &self.preview_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/sandboxes/{sandbox_name}/previews/{preview_name}/tokens"),
+                format_args!("/sandboxes/{sandbox_name}/previews/{preview_name}/tokens"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -7476,15 +7476,15 @@ impl<'a> CreateSandboxPreviewToken<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
-        let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
+        let preview_name = runtime::path_text("previewName", &self.preview_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
-                &format!("/sandboxes/{sandbox_name}/previews/{preview_name}/tokens"),
+                format_args!("/sandboxes/{sandbox_name}/previews/{preview_name}/tokens"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -7546,15 +7546,15 @@ impl<'a> DeleteSandboxPreviewToken<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
-        let preview_name = runtime::path_segment("previewName", &self.preview_name)?;
-        let token_name = runtime::path_segment("tokenName", &self.token_name)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
+        let preview_name = runtime::path_text("previewName", &self.preview_name)?;
+        let token_name = runtime::path_text("tokenName", &self.token_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!(
+                format_args!(
                     "/sandboxes/{sandbox_name}/previews/{preview_name}/tokens/{token_name}"
                 ),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -7650,14 +7650,14 @@ impl<'a> ListSandboxScheduleExecutions<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/sandboxes/{sandbox_name}/schedule-executions"),
+                format_args!("/sandboxes/{sandbox_name}/schedule-executions"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("limit", &self.limit);
@@ -7809,14 +7809,14 @@ impl<'a> ListSandboxSchedules<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/sandboxes/{sandbox_name}/schedules"),
+                format_args!("/sandboxes/{sandbox_name}/schedules"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("limit", &self.limit);
@@ -7920,14 +7920,14 @@ impl<'a> CreateSandboxSchedule<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
-                &format!("/sandboxes/{sandbox_name}/schedules"),
+                format_args!("/sandboxes/{sandbox_name}/schedules"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -7986,14 +7986,14 @@ impl<'a> GetSandboxSchedule<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
-        let schedule_id = runtime::path_segment("scheduleId", &self.schedule_id)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
+        let schedule_id = runtime::path_text("scheduleId", &self.schedule_id)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
+                format_args!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -8052,15 +8052,15 @@ impl<'a> UpdateSandboxSchedule<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
-        let schedule_id = runtime::path_segment("scheduleId", &self.schedule_id)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
+        let schedule_id = runtime::path_text("scheduleId", &self.schedule_id)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::PUT,
-                &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
+                format_args!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -8119,14 +8119,14 @@ impl<'a> DeleteSandboxSchedule<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
-        let schedule_id = runtime::path_segment("scheduleId", &self.schedule_id)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
+        let schedule_id = runtime::path_text("scheduleId", &self.schedule_id)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
+                format_args!("/sandboxes/{sandbox_name}/schedules/{schedule_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -8176,13 +8176,13 @@ impl<'a> ListSandboxSnapshots<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/sandboxes/{sandbox_name}/snapshots"),
+                format_args!("/sandboxes/{sandbox_name}/snapshots"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -8242,14 +8242,14 @@ impl<'a> CreateSandboxSnapshot<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
-                &format!("/sandboxes/{sandbox_name}/snapshots"),
+                format_args!("/sandboxes/{sandbox_name}/snapshots"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -8318,14 +8318,14 @@ impl<'a> DeleteSandboxSnapshot<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sandbox_name = runtime::path_segment("sandboxName", &self.sandbox_name)?;
-        let snapshot_id = runtime::path_segment("snapshotId", &self.snapshot_id)?;
+        let sandbox_name = runtime::path_text("sandboxName", &self.sandbox_name)?;
+        let snapshot_id = runtime::path_text("snapshotId", &self.snapshot_id)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/sandboxes/{sandbox_name}/snapshots/{snapshot_id}"),
+                format_args!("/sandboxes/{sandbox_name}/snapshots/{snapshot_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -8381,13 +8381,13 @@ impl<'a> GetSandboxByExternalId<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let external_id = runtime::path_segment("externalId", &self.external_id)?;
+        let external_id = runtime::path_text("externalId", &self.external_id)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/sandboxes/by-external-id/{external_id}"),
+                format_args!("/sandboxes/by-external-id/{external_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -8576,14 +8576,14 @@ impl<'a> UpdateWorkspaceServiceAccount<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let client_id = runtime::path_segment("clientId", &self.client_id)?;
+        let client_id = runtime::path_text("clientId", &self.client_id)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::PUT,
-                &format!("/service_accounts/{client_id}"),
+                format_args!("/service_accounts/{client_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -8636,13 +8636,13 @@ impl<'a> DeleteWorkspaceServiceAccount<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let client_id = runtime::path_segment("clientId", &self.client_id)?;
+        let client_id = runtime::path_text("clientId", &self.client_id)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/service_accounts/{client_id}"),
+                format_args!("/service_accounts/{client_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -8692,13 +8692,13 @@ impl<'a> ListApiKeysForServiceAccount<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let client_id = runtime::path_segment("clientId", &self.client_id)?;
+        let client_id = runtime::path_text("clientId", &self.client_id)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/service_accounts/{client_id}/api_keys"),
+                format_args!("/service_accounts/{client_id}/api_keys"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -8754,14 +8754,14 @@ impl<'a> CreateApiKeyForServiceAccount<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let client_id = runtime::path_segment("clientId", &self.client_id)?;
+        let client_id = runtime::path_text("clientId", &self.client_id)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
-                &format!("/service_accounts/{client_id}/api_keys"),
+                format_args!("/service_accounts/{client_id}/api_keys"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -8820,14 +8820,14 @@ impl<'a> DeleteApiKeyForServiceAccount<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let client_id = runtime::path_segment("clientId", &self.client_id)?;
-        let api_key_id = runtime::path_segment("apiKeyId", &self.api_key_id)?;
+        let client_id = runtime::path_text("clientId", &self.client_id)?;
+        let api_key_id = runtime::path_text("apiKeyId", &self.api_key_id)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/service_accounts/{client_id}/api_keys/{api_key_id}"),
+                format_args!("/service_accounts/{client_id}/api_keys/{api_key_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -8922,13 +8922,13 @@ impl<'a> GetTemplate<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let template_name = runtime::path_segment("templateName", &self.template_name)?;
+        let template_name = runtime::path_text("templateName", &self.template_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/templates/{template_name}"),
+                format_args!("/templates/{template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -9096,14 +9096,14 @@ impl<'a> UpdateWorkspaceUserRole<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sub_or_email = runtime::path_segment("subOrEmail", &self.sub_or_email)?;
+        let sub_or_email = runtime::path_text("subOrEmail", &self.sub_or_email)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::PUT,
-                &format!("/users/{sub_or_email}"),
+                format_args!("/users/{sub_or_email}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -9163,13 +9163,13 @@ impl<'a> RemoveWorkspaceUser<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let sub_or_email = runtime::path_segment("subOrEmail", &self.sub_or_email)?;
+        let sub_or_email = runtime::path_text("subOrEmail", &self.sub_or_email)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/users/{sub_or_email}"),
+                format_args!("/users/{sub_or_email}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -9350,7 +9350,7 @@ impl<'a> GetVolumeTemplate<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let volume_template_name = runtime::path_segment(
+        let volume_template_name = runtime::path_text(
             "volumeTemplateName",
             &self.volume_template_name,
         )?;
@@ -9359,7 +9359,7 @@ impl<'a> GetVolumeTemplate<'a> {
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/volume_templates/{volume_template_name}"),
+                format_args!("/volume_templates/{volume_template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -9433,7 +9433,7 @@ impl<'a> UpdateVolumeTemplate<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let volume_template_name = runtime::path_segment(
+        let volume_template_name = runtime::path_text(
             "volumeTemplateName",
             &self.volume_template_name,
         )?;
@@ -9443,7 +9443,7 @@ impl<'a> UpdateVolumeTemplate<'a> {
             .request(
                 &Self::OPERATION,
                 Method::PUT,
-                &format!("/volume_templates/{volume_template_name}"),
+                format_args!("/volume_templates/{volume_template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("upload", &self.upload);
@@ -9498,7 +9498,7 @@ impl<'a> DeleteVolumeTemplate<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let volume_template_name = runtime::path_segment(
+        let volume_template_name = runtime::path_text(
             "volumeTemplateName",
             &self.volume_template_name,
         )?;
@@ -9507,7 +9507,7 @@ impl<'a> DeleteVolumeTemplate<'a> {
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/volume_templates/{volume_template_name}"),
+                format_args!("/volume_templates/{volume_template_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -9563,17 +9563,17 @@ impl<'a> DeleteVolumeTemplateVersion<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let volume_template_name = runtime::path_segment(
+        let volume_template_name = runtime::path_text(
             "volumeTemplateName",
             &self.volume_template_name,
         )?;
-        let version_name = runtime::path_segment("versionName", &self.version_name)?;
+        let version_name = runtime::path_text("versionName", &self.version_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!(
+                format_args!(
                     "/volume_templates/{volume_template_name}/versions/{version_name}"
                 ),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
@@ -9877,13 +9877,13 @@ impl<'a> GetVolume<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let volume_name = runtime::path_segment("volumeName", &self.volume_name)?;
+        let volume_name = runtime::path_text("volumeName", &self.volume_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/volumes/{volume_name}"),
+                format_args!("/volumes/{volume_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -9940,14 +9940,14 @@ impl<'a> UpdateVolume<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let volume_name = runtime::path_segment("volumeName", &self.volume_name)?;
+        let volume_name = runtime::path_text("volumeName", &self.volume_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::PUT,
-                &format!("/volumes/{volume_name}"),
+                format_args!("/volumes/{volume_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -9996,13 +9996,13 @@ impl<'a> DeleteVolume<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let volume_name = runtime::path_segment("volumeName", &self.volume_name)?;
+        let volume_name = runtime::path_text("volumeName", &self.volume_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/volumes/{volume_name}"),
+                format_args!("/volumes/{volume_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -10060,13 +10060,13 @@ impl<'a> GetVolumeByExternalId<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let external_id = runtime::path_segment("externalId", &self.external_id)?;
+        let external_id = runtime::path_text("externalId", &self.external_id)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/volumes/by-external-id/{external_id}"),
+                format_args!("/volumes/by-external-id/{external_id}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -10234,13 +10234,13 @@ impl<'a> GetVpc<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
+        let vpc_name = runtime::path_text("vpcName", &self.vpc_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/vpcs/{vpc_name}"),
+                format_args!("/vpcs/{vpc_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -10284,13 +10284,13 @@ impl<'a> DeleteVpc<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
+        let vpc_name = runtime::path_text("vpcName", &self.vpc_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/vpcs/{vpc_name}"),
+                format_args!("/vpcs/{vpc_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -10334,13 +10334,13 @@ impl<'a> ListEgressGateways<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
+        let vpc_name = runtime::path_text("vpcName", &self.vpc_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/vpcs/{vpc_name}/egressgateways"),
+                format_args!("/vpcs/{vpc_name}/egressgateways"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -10396,14 +10396,14 @@ impl<'a> CreateEgressGateway<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
+        let vpc_name = runtime::path_text("vpcName", &self.vpc_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
-                &format!("/vpcs/{vpc_name}/egressgateways"),
+                format_args!("/vpcs/{vpc_name}/egressgateways"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -10462,14 +10462,14 @@ impl<'a> GetEgressGateway<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
-        let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
+        let vpc_name = runtime::path_text("vpcName", &self.vpc_name)?;
+        let gateway_name = runtime::path_text("gatewayName", &self.gateway_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
+                format_args!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -10521,14 +10521,14 @@ impl<'a> DeleteEgressGateway<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
-        let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
+        let vpc_name = runtime::path_text("vpcName", &self.vpc_name)?;
+        let gateway_name = runtime::path_text("gatewayName", &self.gateway_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
+                format_args!("/vpcs/{vpc_name}/egressgateways/{gateway_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -10584,14 +10584,14 @@ impl<'a> ListEgressIPs<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
-        let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
+        let vpc_name = runtime::path_text("vpcName", &self.vpc_name)?;
+        let gateway_name = runtime::path_text("gatewayName", &self.gateway_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips"),
+                format_args!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -10646,15 +10646,15 @@ impl<'a> CreateEgressIp<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
-        let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
+        let vpc_name = runtime::path_text("vpcName", &self.vpc_name)?;
+        let gateway_name = runtime::path_text("gatewayName", &self.gateway_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
-                &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips"),
+                format_args!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -10712,15 +10712,17 @@ impl<'a> GetEgressIp<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
-        let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
-        let ip_name = runtime::path_segment("ipName", &self.ip_name)?;
+        let vpc_name = runtime::path_text("vpcName", &self.vpc_name)?;
+        let gateway_name = runtime::path_text("gatewayName", &self.gateway_name)?;
+        let ip_name = runtime::path_text("ipName", &self.ip_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"),
+                format_args!(
+                    "/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"
+                ),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -10775,15 +10777,17 @@ impl<'a> DeleteEgressIp<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let vpc_name = runtime::path_segment("vpcName", &self.vpc_name)?;
-        let gateway_name = runtime::path_segment("gatewayName", &self.gateway_name)?;
-        let ip_name = runtime::path_segment("ipName", &self.ip_name)?;
+        let vpc_name = runtime::path_text("vpcName", &self.vpc_name)?;
+        let gateway_name = runtime::path_text("gatewayName", &self.gateway_name)?;
+        let ip_name = runtime::path_text("ipName", &self.ip_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"),
+                format_args!(
+                    "/vpcs/{vpc_name}/egressgateways/{gateway_name}/ips/{ip_name}"
+                ),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -10970,17 +10974,14 @@ impl<'a> GetWorkspace<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let workspace_name = runtime::path_segment(
-            "workspaceName",
-            &self.workspace_name,
-        )?;
+        let workspace_name = runtime::path_text("workspaceName", &self.workspace_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/workspaces/{workspace_name}"),
+                format_args!("/workspaces/{workspace_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         request.query("countResources", &self.count_resources);
@@ -11045,17 +11046,14 @@ impl<'a> UpdateWorkspace<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let workspace_name = runtime::path_segment(
-            "workspaceName",
-            &self.workspace_name,
-        )?;
+        let workspace_name = runtime::path_text("workspaceName", &self.workspace_name)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::PUT,
-                &format!("/workspaces/{workspace_name}"),
+                format_args!("/workspaces/{workspace_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )?;
         let body = &self.body;
@@ -11121,16 +11119,13 @@ impl<'a> DeleteWorkspace<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let workspace_name = runtime::path_segment(
-            "workspaceName",
-            &self.workspace_name,
-        )?;
+        let workspace_name = runtime::path_text("workspaceName", &self.workspace_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/workspaces/{workspace_name}"),
+                format_args!("/workspaces/{workspace_name}"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }
@@ -11190,16 +11185,13 @@ impl<'a> LeaveWorkspace<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let workspace_name = runtime::path_segment(
-            "workspaceName",
-            &self.workspace_name,
-        )?;
+        let workspace_name = runtime::path_text("workspaceName", &self.workspace_name)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/workspaces/{workspace_name}/leave"),
+                format_args!("/workspaces/{workspace_name}/leave"),
                 &[&[scheme::OAUTH2], &[scheme::API_KEY_AUTH]],
             )
     }

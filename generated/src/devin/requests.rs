@@ -36,17 +36,17 @@ impl<'a> RevokeServiceUserApiKey<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let service_user_id = runtime::path_segment(
+        let service_user_id = runtime::path_text(
             "service_user_id",
             &self.service_user_id,
         )?;
-        let api_key_id = runtime::path_segment("api_key_id", &self.api_key_id)?;
+        let api_key_id = runtime::path_text("api_key_id", &self.api_key_id)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!(
+                format_args!(
                     "/v3beta1/enterprise/service-users/{service_user_id}/api-keys/{api_key_id}"
                 ),
                 &[&[scheme::BEARER_AUTH]],

@@ -8,13 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
-use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::auth::{Credential, Scheme, Security};
 use super::deviation::DeviationSink;
 use super::encode::header_name;
 use super::policy::{Hook, RetryPolicy};
-use super::request::{Operation, Request};
+use super::request::{Operation, Request, credential_header};
 use super::response::{Error, InvalidRequest, Response};
 use reqwest::Method;
 
@@ -117,6 +117,10 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Responses larger than this are refused unless the builder allows more: memory stays bounded
 /// whatever a server sends.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Room for a request's path beyond the base URL, reserved before it is written: most paths fit,
+/// and a longer one grows the text once.
+const PATH_CAPACITY: usize = 64;
 
 impl ClientBuilder {
     pub fn new(base_url: impl Into<String>) -> Self {
@@ -235,7 +239,7 @@ impl ClientBuilder {
         }
         let default_headers = header_map(&self.default_headers).map_err(BuildError::InvalidHeader)?;
         let mut credentials = self.credentials;
-        for (_, credential) in credentials.iter_mut() {
+        for credential in credentials.credentials_mut() {
             if let Credential::ClientCredentials(source) = credential {
                 *source = Arc::new(source.resolved(&url).map_err(BuildError::InvalidTokenUrl)?);
             }
@@ -291,28 +295,52 @@ pub struct Client {
     pub(super) retry: RetryPolicy,
 }
 
-/// One credential per scheme, at the scheme's index.
+/// One credential per scheme, at the scheme's index, with the header it puts on every request
+/// made once, when it is set: a request clones it (a reference count) instead of formatting
+/// and checking the token again.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Credentials(Vec<Option<(Scheme, Credential)>>);
+pub(super) struct Credentials(Vec<Option<Stored>>);
+
+#[derive(Debug, Clone)]
+struct Stored {
+    scheme: Scheme,
+    credential: Credential,
+    /// `None` for a credential that is no header of its own, or one a header cannot carry
+    /// (each request then gives that error).
+    header: Option<(HeaderName, HeaderValue)>,
+}
 
 impl Credentials {
     fn set(&mut self, scheme: Scheme, credential: Credential) {
         if self.0.len() <= scheme.index {
             self.0.resize(scheme.index + 1, None);
         }
-        self.0[scheme.index] = Some((scheme, credential));
+        let header = credential_header(&credential).and_then(Result::ok);
+        self.0[scheme.index] = Some(Stored { scheme, credential, header });
     }
 
     pub(super) fn get(&self, scheme: Scheme) -> Option<&Credential> {
-        self.0.get(scheme.index).and_then(Option::as_ref).map(|(_, credential)| credential)
+        self.stored(scheme).map(|stored| &stored.credential)
     }
 
-    fn iter_mut(&mut self) -> impl Iterator<Item = &mut (Scheme, Credential)> {
-        self.0.iter_mut().flatten()
+    /// The credential for `scheme` put on `request`.
+    pub(super) fn authorize(&self, scheme: Scheme, request: &mut Request) -> Result<(), InvalidRequest> {
+        match self.stored(scheme) {
+            Some(stored) => request.authorize(&stored.credential, stored.header.as_ref()),
+            None => Ok(()),
+        }
+    }
+
+    fn stored(&self, scheme: Scheme) -> Option<&Stored> {
+        self.0.get(scheme.index).and_then(Option::as_ref)
+    }
+
+    fn credentials_mut(&mut self) -> impl Iterator<Item = &mut Credential> {
+        self.0.iter_mut().flatten().map(|stored| &mut stored.credential)
     }
 
     fn schemes(&self) -> Vec<&'static str> {
-        self.0.iter().flatten().map(|(scheme, _)| scheme.name).collect()
+        self.0.iter().flatten().map(|stored| stored.scheme.name).collect()
     }
 }
 
@@ -391,15 +419,23 @@ impl Client {
 
     /// Starts a request of `operation` to `path` (already encoded), authorised by the first
     /// alternative of `security` whose credentials are all configured.
+    ///
+    /// The path is any text: `"/items"`, or the `format_args!` a generated operation writes its
+    /// encoded parameters into ([`path_segment`](super::path_segment)), so that the base URL and
+    /// the path are written once, into one text, before the URL is parsed.
     pub fn request(
         &self,
         operation: &'static Operation,
         method: Method,
-        path: &str,
+        path: impl fmt::Display,
         security: Security,
     ) -> Result<Request, InvalidRequest> {
-        // One allocation of the exact length, without `format!`'s machinery: every call comes here.
-        let url = [self.shared.base_url.as_str(), path].concat();
+        use fmt::Write as _;
+        let base = self.shared.base_url.as_str();
+        let mut url = String::with_capacity(base.len() + PATH_CAPACITY);
+        url.push_str(base);
+        // Writing to a `String` does not fail.
+        let _ = write!(url, "{path}");
         let url = Url::parse(&url).map_err(|e| InvalidRequest(format!("invalid URL `{url}`: {e}")))?;
         self.authorized(operation, method, url, security)
     }
@@ -460,9 +496,7 @@ impl Client {
             )));
         };
         for scheme in alternative.iter() {
-            if let Some(credential) = self.shared.credentials.get(*scheme) {
-                request.authorize(credential)?;
-            }
+            self.shared.credentials.authorize(*scheme, &mut request)?;
         }
         request.schemes = alternative;
         Ok(request)

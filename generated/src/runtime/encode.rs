@@ -29,23 +29,43 @@ pub(super) fn header_name(name: &str) -> Result<HeaderName, InvalidRequest> {
 /// Everything but RFC 3986's unreserved characters is percent-encoded, so `/`, `?` and `#` in a
 /// value cannot change which path is requested. Values that would still do so after encoding
 /// (empty, `.` and `..`, which URL parsers resolve whether or not they are encoded) are refused.
-pub fn path_segment<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<String, InvalidRequest> {
-    const SEGMENT: &percent_encoding::AsciiSet =
-        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-    // A scalar (the common case) is its one text, without a list to join; a text with nothing to
-    // encode is given back as it is. Every request's path goes through here.
+/// A text parameter goes through [`path_text`], which borrows it.
+pub fn path_segment<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<PathSegment<'static>, InvalidRequest> {
+    // A scalar (the common case) is its one text, without a list to join.
     let text = match scalar_text(value) {
         Some(text) => text,
         None => json_texts(name, value)?.join(","),
     };
-    if text.is_empty() || text == "." || text == ".." {
-        return Err(InvalidRequest(format!("path parameter `{name}` cannot be {text:?}: it would change the path")));
+    PathSegment::checked(name, Cow::Owned(text))
+}
+
+/// [`path_segment`] for a text parameter: the segment borrows the text and is encoded as the
+/// path is written, so that a request's path is one allocation however many parameters it has.
+pub fn path_text<'a>(name: &str, text: &'a str) -> Result<PathSegment<'a>, InvalidRequest> {
+    PathSegment::checked(name, Cow::Borrowed(text))
+}
+
+/// A path parameter's text, percent-encoded when displayed: what [`path_segment`] and
+/// [`path_text`] give, written into the path with `format_args!`.
+#[derive(Debug, Clone)]
+pub struct PathSegment<'a>(Cow<'a, str>);
+
+impl<'a> PathSegment<'a> {
+    fn checked(name: &str, text: Cow<'a, str>) -> Result<Self, InvalidRequest> {
+        if text.is_empty() || text == "." || text == ".." {
+            return Err(InvalidRequest(format!("path parameter `{name}` cannot be {text:?}: it would change the path")));
+        }
+        Ok(PathSegment(text))
     }
-    let encoded = match Cow::from(percent_encoding::utf8_percent_encode(&text, SEGMENT)) {
-        Cow::Borrowed(_) => None,
-        Cow::Owned(encoded) => Some(encoded),
-    };
-    Ok(encoded.unwrap_or(text))
+}
+
+impl std::fmt::Display for PathSegment<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const SEGMENT: &percent_encoding::AsciiSet =
+            &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+        // Written piece by piece: a text with nothing to encode is one piece, copied once.
+        std::fmt::Display::fmt(&percent_encoding::utf8_percent_encode(&self.0, SEGMENT), f)
+    }
 }
 
 /// A parameter value as the texts it is sent as: scalars as themselves, strings unquoted, lists

@@ -73,7 +73,7 @@ pub use {
         BaseUrl, BuildError, CallOptions, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
         DEFAULT_TIMEOUT, NoBaseUrl, Sending, USER_AGENT, header_text, http_client_builder,
     },
-    encode::{Multipart, QueryStyle, path_segment},
+    encode::{Multipart, PathSegment, QueryStyle, path_segment, path_text},
     event::{Event, StreamError},
     form::FieldStyle,
     paging::{Items, NextRequest, Pages, items, link_next, next_page_url, pages},

@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
@@ -19,7 +20,8 @@ use super::said::ServerSaid;
 pub struct RawResponse {
     pub(super) status: StatusCode,
     pub(super) headers: HeaderMap,
-    pub(super) body: Vec<u8>,
+    /// As it arrived: a body that came in one chunk is that chunk.
+    pub(super) body: Bytes,
     /// The URL that answered (after redirects). Left out of `Debug`: it may hold an API key.
     pub(super) url: Url,
 }
@@ -78,11 +80,11 @@ impl RawResponse {
     /// A declared text success body.
     pub fn text_body<E>(self) -> Result<Response<String>, Error<E>> {
         let RawResponse { status, headers, body, url } = self;
-        match String::from_utf8(body) {
+        match String::from_utf8(body.into()) {
             Ok(body) => Ok(Response { status, headers, url, body }),
             Err(e) => {
                 let source = Box::new(e.utf8_error());
-                let response = Box::new(RawResponse { status, headers, body: e.into_bytes(), url });
+                let response = Box::new(RawResponse { status, headers, body: e.into_bytes().into(), url });
                 Err(Error::Decode { source, response })
             }
         }
@@ -105,7 +107,7 @@ impl RawResponse {
 
     /// A declared binary success body.
     pub fn bytes<E>(self) -> Result<Response<Vec<u8>>, Error<E>> {
-        Ok(Response { status: self.status, headers: self.headers, url: self.url, body: self.body })
+        Ok(Response { status: self.status, headers: self.headers, url: self.url, body: self.body.into() })
     }
 
     /// A declared error response with a JSON body, wrapped into the operation's error enum: the
@@ -127,7 +129,7 @@ impl RawResponse {
 
     /// A declared error response with a binary body.
     pub fn error_bytes<T, E>(self, variant: impl FnOnce(Vec<u8>) -> E) -> Result<T, Error<E>> {
-        let bytes = self.body.clone();
+        let bytes = self.body.to_vec();
         self.error(variant(bytes))
     }
 
@@ -223,7 +225,7 @@ pub struct ApiError<E> {
     pub(super) status: StatusCode,
     pub(super) headers: HeaderMap,
     pub(super) body: ErrorBody<E>,
-    pub(super) raw_body: Vec<u8>,
+    pub(super) raw_body: Bytes,
 }
 
 /// The body of a declared error, decoded or not.

@@ -75,7 +75,7 @@ impl Streaming {
 
     /// The status and headers, with an empty body: what hooks see of a streamed response.
     pub(super) fn head(&self) -> RawResponse {
-        RawResponse { status: self.status, headers: self.headers.clone(), body: Vec::new(), url: self.url.clone() }
+        RawResponse { status: self.status, headers: self.headers.clone(), body: Bytes::new(), url: self.url.clone() }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -372,25 +372,77 @@ impl Body {
         self.reading = None;
     }
 
-    /// The rest of the body, up to the limit.
-    async fn read_all(mut self) -> Result<Vec<u8>, Unread> {
-        let too_large = Unread::TooLarge { limit: self.limit };
-        let Some(mut response) = self.response.take() else { return Ok(Vec::new()) };
-        // Refuse early when the server says how much is coming, and count as it arrives when not.
-        if response.content_length().is_some_and(|length| length > self.limit as u64) {
-            return Err(too_large);
-        }
-        // Sized from Content-Length, but only up to a point: a server that announces a large body
-        // and sends nothing must not cost that much memory up front.
-        let announced = response.content_length().map_or(0, |length| length as usize);
-        let mut body = Vec::with_capacity(announced.min(PRESIZE_LIMIT));
+    /// The rest of the body, up to the limit, each chunk within the idle timeout.
+    async fn read_all(mut self) -> Result<Bytes, Unread> {
+        let Some(mut response) = self.response.take() else { return Ok(Bytes::new()) };
+        let mut whole = Whole::new(&response, self.limit)?;
         while let Some(chunk) = next_chunk(&mut response, self.idle).await.map_err(Unread::Failed)? {
-            if body.len() + chunk.len() > self.limit {
-                return Err(too_large);
-            }
-            body.extend_from_slice(&chunk);
+            whole.push(chunk)?;
         }
-        Ok(body)
+        Ok(whole.finish())
+    }
+}
+
+/// A whole body as its chunks arrive, up to a limit. A body that comes in one chunk (a small
+/// answer, the common case) is that chunk, not a copy of it; more are copied into one buffer.
+struct Whole {
+    limit: usize,
+    /// The length the server announced, if it did.
+    announced: Option<u64>,
+    read: Read,
+}
+
+enum Read {
+    Nothing,
+    One(Bytes),
+    Many(Vec<u8>),
+}
+
+impl Whole {
+    /// Refuses a body whose announced length is over the limit before reading any of it.
+    fn new(response: &reqwest::Response, limit: usize) -> Result<Self, Unread> {
+        let announced = response.content_length();
+        if announced.is_some_and(|length| length > limit as u64) {
+            return Err(Unread::TooLarge { limit });
+        }
+        Ok(Whole { limit, announced, read: Read::Nothing })
+    }
+
+    /// Counts as the body arrives: a server may send more than it announced, or announce nothing.
+    fn push(&mut self, chunk: Bytes) -> Result<(), Unread> {
+        let read = match &self.read {
+            Read::Nothing => 0,
+            Read::One(first) => first.len(),
+            Read::Many(body) => body.len(),
+        };
+        if read + chunk.len() > self.limit {
+            return Err(Unread::TooLarge { limit: self.limit });
+        }
+        self.read = match std::mem::replace(&mut self.read, Read::Nothing) {
+            Read::Nothing => Read::One(chunk),
+            Read::One(first) => {
+                // Sized from Content-Length, but only up to a point: a server that announces a
+                // large body and sends nothing must not cost that much memory up front.
+                let announced = self.announced.map_or(0, |length| length as usize);
+                let mut body = Vec::with_capacity(announced.min(PRESIZE_LIMIT).max(first.len() + chunk.len()));
+                body.extend_from_slice(&first);
+                body.extend_from_slice(&chunk);
+                Read::Many(body)
+            }
+            Read::Many(mut body) => {
+                body.extend_from_slice(&chunk);
+                Read::Many(body)
+            }
+        };
+        Ok(())
+    }
+
+    fn finish(self) -> Bytes {
+        match self.read {
+            Read::Nothing => Bytes::new(),
+            Read::One(body) => body,
+            Read::Many(body) => body.into(),
+        }
     }
 }
 
@@ -406,9 +458,15 @@ pub(super) enum Unread {
 /// The most memory a response body is given before its bytes arrive.
 const PRESIZE_LIMIT: usize = 1024 * 1024;
 
-/// Reads a whole body for `send`: its time limit is reqwest's, over the whole request.
-pub(super) async fn read_body(response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Unread> {
-    Body::new(response, None, limit).read_all().await
+/// Reads a whole body for `send`: its time limit is reqwest's, over the whole request, so a
+/// chunk is awaited without one of its own (whose timer would make this future larger, and
+/// every call's with it).
+pub(super) async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Bytes, Unread> {
+    let mut whole = Whole::new(&response, limit)?;
+    while let Some(chunk) = response.chunk().await.map_err(|e| Unread::Failed(e.into()))? {
+        whole.push(chunk)?;
+    }
+    Ok(whole.finish())
 }
 
 async fn next_chunk(response: &mut reqwest::Response, idle: Option<Duration>) -> Result<Option<Bytes>, StreamError> {

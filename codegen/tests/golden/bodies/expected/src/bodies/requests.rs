@@ -102,11 +102,11 @@ impl<'a> UploadFile<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let name = runtime::path_segment("name", &self.name)?;
+        let name = runtime::path_text("name", &self.name)?;
         let mut request = self
             .client
             .runtime
-            .request(&Self::OPERATION, Method::PUT, &format!("/files/{name}"), &[])?;
+            .request(&Self::OPERATION, Method::PUT, format_args!("/files/{name}"), &[])?;
         let body = &self.body;
         request.raw("application/octet-stream", body);
         request.checked()

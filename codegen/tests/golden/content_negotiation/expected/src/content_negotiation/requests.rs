@@ -29,11 +29,11 @@ impl<'a> GetReport<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let id = runtime::path_segment("id", &self.id)?;
+        let id = runtime::path_text("id", &self.id)?;
         let mut request = self
             .client
             .runtime
-            .request(&Self::OPERATION, Method::GET, &format!("/reports/{id}"), &[])?;
+            .request(&Self::OPERATION, Method::GET, format_args!("/reports/{id}"), &[])?;
         request.header("accept", "application/json, text/csv");
         request.checked()
     }
@@ -135,14 +135,14 @@ impl<'a> DownloadExport<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let id = runtime::path_segment("id", &self.id)?;
+        let id = runtime::path_text("id", &self.id)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/exports/{id}/download"),
+                format_args!("/exports/{id}/download"),
                 &[],
             )?;
         request.keep_redirects();

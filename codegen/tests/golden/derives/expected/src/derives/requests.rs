@@ -32,7 +32,7 @@ impl<'a> GetPet<'a> {
         let id = runtime::path_segment("id", &self.id)?;
         self.client
             .runtime
-            .request(&Self::OPERATION, Method::GET, &format!("/pets/{id}"), &[])
+            .request(&Self::OPERATION, Method::GET, format_args!("/pets/{id}"), &[])
     }
 
     /// Sends the request and decodes the answer.

@@ -29,10 +29,10 @@ impl<'a> GetKey<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let id = runtime::path_segment("id", &self.id)?;
+        let id = runtime::path_text("id", &self.id)?;
         self.client
             .runtime
-            .request(&Self::OPERATION, Method::GET, &format!("/keys/{id}"), &[])
+            .request(&Self::OPERATION, Method::GET, format_args!("/keys/{id}"), &[])
     }
 
     /// Sends the request and decodes the answer.

@@ -31,14 +31,14 @@ impl<'a> RevokeApiKey<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let user_id = runtime::path_segment("user_id", &self.user_id)?;
+        let user_id = runtime::path_text("user_id", &self.user_id)?;
         let api_key_id = runtime::path_segment("api_key_id", &self.api_key_id)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::DELETE,
-                &format!("/v1/users/{user_id}/api-keys/{api_key_id}"),
+                format_args!("/v1/users/{user_id}/api-keys/{api_key_id}"),
                 &[],
             )
     }
@@ -138,13 +138,13 @@ impl<'a> ListKeysForAccount<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let client_id = runtime::path_segment("clientId", &self.client_id)?;
+        let client_id = runtime::path_text("clientId", &self.client_id)?;
         self.client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/accounts/{client_id}/keys"),
+                format_args!("/accounts/{client_id}/keys"),
                 &[],
             )
     }

@@ -42,11 +42,16 @@ impl<'a> Summarize<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let a = runtime::path_segment("a", &self.a)?;
+        let a = runtime::path_text("a", &self.a)?;
         let mut request = self
             .client
             .runtime
-            .request(&Self::OPERATION, Method::GET, &format!("/summaries/{a}"), &[])?;
+            .request(
+                &Self::OPERATION,
+                Method::GET,
+                format_args!("/summaries/{a}"),
+                &[],
+            )?;
         request.query("b", &self.b);
         request.query("c", &self.c);
         request.query("d", &self.d);
@@ -116,10 +121,10 @@ impl<'a> GetReport<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let id = runtime::path_segment("id", &self.id)?;
+        let id = runtime::path_text("id", &self.id)?;
         self.client
             .runtime
-            .request(&Self::OPERATION, Method::GET, &format!("/reports/{id}"), &[])
+            .request(&Self::OPERATION, Method::GET, format_args!("/reports/{id}"), &[])
     }
 
     /// Sends the request and decodes the answer.

@@ -35,14 +35,14 @@ impl<'a> CreateConfigurationFromTemplateWithOverrides<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let organization = runtime::path_segment("organization", &self.organization)?;
+        let organization = runtime::path_text("organization", &self.organization)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
-                &format!("/organizations/{organization}/deployments"),
+                format_args!("/organizations/{organization}/deployments"),
                 &[],
             )?;
         let body = &self.body;

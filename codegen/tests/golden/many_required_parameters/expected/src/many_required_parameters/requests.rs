@@ -77,15 +77,15 @@ impl<'a> Search<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let index = runtime::path_segment("index", &self.index)?;
-        let kind = runtime::path_segment("kind", &self.kind)?;
+        let index = runtime::path_text("index", &self.index)?;
+        let kind = runtime::path_text("kind", &self.kind)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
-                &format!("/search/{index}/{kind}"),
+                format_args!("/search/{index}/{kind}"),
                 &[],
             )?;
         request.query("p0", &self.p0);
@@ -176,11 +176,11 @@ impl<'a> Few<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let id = runtime::path_segment("id", &self.id)?;
+        let id = runtime::path_text("id", &self.id)?;
         let mut request = self
             .client
             .runtime
-            .request(&Self::OPERATION, Method::GET, &format!("/few/{id}"), &[])?;
+            .request(&Self::OPERATION, Method::GET, format_args!("/few/{id}"), &[])?;
         request.query("a", &self.a);
         request.checked()
     }

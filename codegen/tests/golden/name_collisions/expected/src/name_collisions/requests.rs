@@ -151,14 +151,14 @@ impl<'a> ListClientPets<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let client_2 = runtime::path_segment("client", &self.client_2)?;
+        let client_2 = runtime::path_text("client", &self.client_2)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/clients/{client_2}/pets"),
+                format_args!("/clients/{client_2}/pets"),
                 &[],
             )?;
         request.query("call", &self.call_2);

@@ -78,14 +78,14 @@ impl<'a> PingPet<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let id = runtime::path_segment("id", &self.id)?;
+        let id = runtime::path_text("id", &self.id)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::POST,
-                &format!("/pets/{id}/ping"),
+                format_args!("/pets/{id}/ping"),
                 &[&[]],
             )?;
         request.query("verbose", &self.verbose);

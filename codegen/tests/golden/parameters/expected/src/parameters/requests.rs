@@ -103,11 +103,16 @@ impl<'a> Search<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let index = runtime::path_segment("index", &self.index)?;
+        let index = runtime::path_text("index", &self.index)?;
         let mut request = self
             .client
             .runtime
-            .request(&Self::OPERATION, Method::POST, &format!("/search/{index}"), &[])?;
+            .request(
+                &Self::OPERATION,
+                Method::POST,
+                format_args!("/search/{index}"),
+                &[],
+            )?;
         request.query("q", &self.q);
         request.query("limit", &self.limit);
         request.query("tags", &self.tags);

@@ -40,11 +40,11 @@ impl<'a> PutThing<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let id = runtime::path_segment("id", &self.id)?;
+        let id = runtime::path_text("id", &self.id)?;
         let mut request = self
             .client
             .runtime
-            .request(&Self::OPERATION, Method::PUT, &format!("/things/{id}"), &[])?;
+            .request(&Self::OPERATION, Method::PUT, format_args!("/things/{id}"), &[])?;
         request.query("tags", &self.tags);
         let body = &self.body;
         request.json(body);

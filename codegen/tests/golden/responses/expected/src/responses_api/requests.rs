@@ -29,11 +29,11 @@ impl<'a> GetThing<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let id = runtime::path_segment("id", &self.id)?;
+        let id = runtime::path_text("id", &self.id)?;
         let mut request = self
             .client
             .runtime
-            .request(&Self::OPERATION, Method::GET, &format!("/things/{id}"), &[])?;
+            .request(&Self::OPERATION, Method::GET, format_args!("/things/{id}"), &[])?;
         request.header("accept", "application/json, text/plain");
         request.checked()
     }
@@ -85,11 +85,16 @@ impl<'a> DeleteThing<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let id = runtime::path_segment("id", &self.id)?;
+        let id = runtime::path_text("id", &self.id)?;
         let mut request = self
             .client
             .runtime
-            .request(&Self::OPERATION, Method::DELETE, &format!("/things/{id}"), &[])?;
+            .request(
+                &Self::OPERATION,
+                Method::DELETE,
+                format_args!("/things/{id}"),
+                &[],
+            )?;
         request.header("accept", "application/problem+json");
         request.checked()
     }
@@ -133,11 +138,16 @@ impl<'a> GetRawThing<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let id = runtime::path_segment("id", &self.id)?;
+        let id = runtime::path_text("id", &self.id)?;
         let mut request = self
             .client
             .runtime
-            .request(&Self::OPERATION, Method::GET, &format!("/things/{id}/raw"), &[])?;
+            .request(
+                &Self::OPERATION,
+                Method::GET,
+                format_args!("/things/{id}/raw"),
+                &[],
+            )?;
         request.header("accept", "application/octet-stream");
         request.checked()
     }

@@ -120,10 +120,10 @@ impl<'a> GetWidget<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let id = runtime::path_segment("id", &self.id)?;
+        let id = runtime::path_text("id", &self.id)?;
         self.client
             .runtime
-            .request(&Self::OPERATION, Method::GET, &format!("/widgets/{id}"), &[])
+            .request(&Self::OPERATION, Method::GET, format_args!("/widgets/{id}"), &[])
     }
 
     /// Sends the request and decodes the answer.
@@ -172,10 +172,15 @@ impl<'a> DeleteWidget<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let id = runtime::path_segment("id", &self.id)?;
+        let id = runtime::path_text("id", &self.id)?;
         self.client
             .runtime
-            .request(&Self::OPERATION, Method::DELETE, &format!("/widgets/{id}"), &[])
+            .request(
+                &Self::OPERATION,
+                Method::DELETE,
+                format_args!("/widgets/{id}"),
+                &[],
+            )
     }
 
     /// Sends the request and decodes the answer.

@@ -28,14 +28,14 @@ impl<'a> DownloadFile<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let id = runtime::path_segment("id", &self.id)?;
+        let id = runtime::path_text("id", &self.id)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/files/{id}/content"),
+                format_args!("/files/{id}/content"),
                 &[],
             )?;
         request.header("accept", "application/octet-stream, text/plain");

@@ -245,11 +245,16 @@ impl<'a> WatchJob<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let id = runtime::path_segment("id", &self.id)?;
+        let id = runtime::path_text("id", &self.id)?;
         let mut request = self
             .client
             .runtime
-            .request(&Self::OPERATION, Method::GET, &format!("/jobs/{id}/events"), &[])?;
+            .request(
+                &Self::OPERATION,
+                Method::GET,
+                format_args!("/jobs/{id}/events"),
+                &[],
+            )?;
         request.header("accept", "text/event-stream");
         request.checked()
     }
@@ -362,14 +367,14 @@ impl<'a> DownloadFile<'a> {
     /// The request this builder describes, not sent yet.
     #[inline]
     fn request(&self) -> Result<runtime::Request, runtime::InvalidRequest> {
-        let id = runtime::path_segment("id", &self.id)?;
+        let id = runtime::path_text("id", &self.id)?;
         let mut request = self
             .client
             .runtime
             .request(
                 &Self::OPERATION,
                 Method::GET,
-                &format!("/files/{id}/content"),
+                format_args!("/files/{id}/content"),
                 &[],
             )?;
         request.header("accept", "application/octet-stream");

@@ -51,7 +51,7 @@ impl<'a> GetEvent<'a> {
         let mut request = self
             .client
             .runtime
-            .request(&Self::OPERATION, Method::GET, &format!("/events/{id}"), &[])?;
+            .request(&Self::OPERATION, Method::GET, format_args!("/events/{id}"), &[])?;
         request.query("since", &self.since);
         request.query("day", &self.day);
         request.checked()
