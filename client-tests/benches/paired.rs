@@ -41,11 +41,7 @@ fn main() {
         (0..rounds).for_each(|_| side());
         return;
     }
-    // The sides must ask the server for the same work: the same request on the wire.
-    for pair in [0, 2] {
-        let (generated, raw) = (support::head_sent(sides[pair].1), support::head_sent(sides[pair + 1].1));
-        assert_eq!(generated, raw, "`{}` and `{}` send different requests", sides[pair].0, sides[pair + 1].0);
-    }
+    support::assert_same_requests();
     for _ in 0..WARM_UP {
         sides.iter().for_each(|(_, side)| side());
     }

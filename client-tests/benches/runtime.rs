@@ -4,8 +4,9 @@
 //! Both sides share one `reqwest::Client` (one connection pool, kept alive) and one loopback
 //! server (`support`), which answers from memory. The per-request ratio to quote is the `paired`
 //! benchmark's, which interleaves the sides; the medians here come from runs one after another.
-//! Raw reqwest does what a careful hand-written call does: format the URL, add the bearer token
-//! and `Accept`, set the same 60 s time limit the generated client applies by default, send,
+//! Raw reqwest does what a careful hand-written call does: format the URL, add the bearer token,
+//! `Accept` and the `Blaxel-Version` the generated client sends (the benchmark checks that both
+//! sides send the same request before it times them), set the same 60 s time limit the generated client applies by default, send,
 //! check the status, read the body, decode it. A second pair turns the time limit (and the
 //! generated client's retries) off on both sides. A small body is decoded into the same
 //! generated type on both sides; the large list into serde-derived twins of the generated types
@@ -28,6 +29,7 @@ fn main() {
     // server answers with are built once, here too.
     LazyLock::force(&SETUP);
     LazyLock::force(&BODIES);
+    support::assert_same_requests();
     divan::main();
 }
 

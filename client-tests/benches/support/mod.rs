@@ -12,7 +12,7 @@ use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use vendor_apis::blaxel::{self, types};
-use vendor_apis::runtime::{RetryPolicy, reqwest};
+use vendor_apis::runtime::{DEFAULT_TIMEOUT, RetryPolicy, reqwest};
 
 pub const TOKEN: &str = "bench-token";
 /// The `Blaxel-Version` the generated client sends unless told otherwise (`specs/blaxel-controlplane.toml`).
@@ -80,11 +80,21 @@ fn head_of<B>(request: &Request<B>) -> String {
 }
 
 /// The head of the request `make` sends, as the server received it.
-pub fn head_sent(make: impl FnOnce()) -> String {
+fn head_sent(make: impl FnOnce()) -> String {
     RECORD_HEADS.store(true, Ordering::Relaxed);
     make();
     RECORD_HEADS.store(false, Ordering::Relaxed);
     std::mem::take(&mut *LAST_HEAD.lock().expect("not poisoned"))
+}
+
+/// Fails unless the generated client and raw reqwest send the same request, with and without a
+/// time limit: the sides of a pair must ask the server for the same work.
+pub fn assert_same_requests() {
+    for (client, timeout) in [(&SETUP.client, Some(DEFAULT_TIMEOUT)), (&SETUP.bare_client, None)] {
+        let generated = head_sent(|| drop(one_generated(client)));
+        let raw = head_sent(|| drop(one_raw(timeout)));
+        assert_eq!(generated, raw, "the generated client and raw reqwest send different requests");
+    }
 }
 
 pub struct Setup {
