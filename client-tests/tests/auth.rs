@@ -118,6 +118,23 @@ fn api_authorizations(requests: &[Request]) -> Vec<String> {
 }
 
 #[tokio::test]
+async fn a_retry_carries_the_token_its_call_fetched() {
+    let (server, client, tokens) = blaxel_with_token_endpoint(3600).await;
+    // Ahead of the endpoint's 200: the first attempt is answered 503, and retried.
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let quick = runtime::RetryPolicy { initial_backoff: Duration::from_millis(10), ..Default::default() };
+    client.with_retry(quick).delete_api_key_for_service_account("c", "k").send().await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(api_authorizations(&requests), ["Bearer tok-1", "Bearer tok-1"]);
+    assert_eq!(tokens.issued.load(Ordering::SeqCst), 1, "one fetch for the call and its retry");
+}
+
+#[tokio::test]
 async fn one_token_fetch_serves_many_concurrent_calls() {
     let (server, client, tokens) = blaxel_with_token_endpoint(3600).await;
     let calls = (0..8).map(|i| {

@@ -304,6 +304,50 @@ async fn a_custom_retry_after_cap_is_honoured() {
     assert_eq!(server.received_requests().await.unwrap().len(), 3, "one busy answer, a wait, then the key");
 }
 
+/// Marks each attempt's request with its number, as a hook that adds a header would.
+struct NumbersAttempts;
+
+impl Hook for NumbersAttempts {
+    fn before_attempt(&self, attempt: &Attempt, request: &mut reqwest::Request) {
+        request.headers_mut().append("x-attempt", attempt.number().into());
+    }
+}
+
+#[tokio::test]
+async fn every_attempt_sends_the_request_the_operation_made() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let body: blaxel::types::Agent =
+        serde_json::from_value(json!({"metadata": {"name": "a", "labels": {"team": "x"}}, "spec": {}})).unwrap();
+    let client = blaxel::Client::builder()
+        .base_url(server.uri())
+        .api_key_auth("k")
+        .default_header("x-default", "d")
+        .retry(RetryPolicy { retry_non_idempotent: true, ..quick_retries(2) })
+        .hook(NumbersAttempts)
+        .build()
+        .unwrap();
+    client.create_agent(body).header("x-call", "c").send().await.unwrap_err();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 3, "the first attempt and two retries");
+    for (number, request) in (1..).zip(&received) {
+        assert_eq!((&request.method, &request.url), (&received[0].method, &received[0].url));
+        assert_eq!(request.body, received[0].body, "attempt {number}'s body");
+        // Each attempt's own mark, once: a retry is not made of the request a hook changed.
+        assert_eq!(request.headers.get_all("x-attempt").iter().collect::<Vec<_>>(), [&number.to_string()]);
+        let mut headers: Vec<_> = request.headers.iter().filter(|(name, _)| *name != "x-attempt").collect();
+        let mut first: Vec<_> = received[0].headers.iter().filter(|(name, _)| *name != "x-attempt").collect();
+        headers.sort_by_key(|(name, _)| name.as_str());
+        first.sort_by_key(|(name, _)| name.as_str());
+        assert_eq!(headers, first, "attempt {number}'s headers");
+        for name in ["x-call", "x-default", "accept", "content-type"] {
+            assert_eq!(request.headers.get_all(name).iter().count(), 1, "attempt {number}'s `{name}`");
+        }
+    }
+    let sent: serde_json::Value = serde_json::from_slice(&received[2].body).unwrap();
+    assert_eq!(sent["metadata"]["labels"], json!({"team": "x"}));
+}
+
 /// Records what hooks are told, one line per call; clones share the record.
 #[derive(Clone, Default)]
 struct Recorder {

@@ -1,28 +1,31 @@
-//! Sending a request: the retries within the call's deadline, and the hooks and traces around
-//! each attempt. What `Client::call`, `Client::send` and `Client::send_streaming` share.
+//! Sending a request: a generated operation's call (`Client::call`, `Client::call_streaming`) and
+//! a request made by hand (`Client::send`, `Client::send_streaming`), each in its trace, through
+//! the retry loop (`attempts`), and a whole answer decoded with the deviations it shows.
 
-use std::borrow::Cow;
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::AtomicU32;
+use std::time::Duration;
 
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::header::HeaderValue;
 
-use super::auth::{AuthError, Credential, TokenSource};
-use super::client::{CallOptions, Client, Sending, header_map};
+use super::attempts::{Failed, Retried, RetryStopped, Unanswered};
+use super::client::{CallOptions, Client, Sending};
 use super::deviation::{Deviation, DeviationKind, DeviationSink, observe_operation};
 use super::event::StreamError;
-use super::policy::{self, Attempt, Outcome};
-use super::request::{Operation, Request, bearer_value};
+use super::request::{Operation, Request};
 use super::response::{Error, InvalidRequest, RawResponse, Response};
 use super::stream::{self, Observer, Streaming, Unread};
 
 impl Client {
-    /// A generated operation's whole `send`: sends the request its builder made (or gives the
-    /// reason it could not make one) as [`Client::send`] does, and decodes the answer with
-    /// `decode`, which matches the operation's statuses.
+    /// A generated operation's whole `send`: sends the request `request` makes of the operation's
+    /// `builder` (or gives the reason it could not make one) as [`Client::send`] does, and
+    /// decodes the answer with `decode`, which matches the operation's statuses.
+    ///
+    /// The request is made again from the builder when a retry is due, so that a call that is
+    /// not retried (nearly every call) copies nothing for a retry, where [`Client::send`] copies
+    /// the request before each attempt that another may follow.
     ///
     /// Every operation shares this one async body: an `async fn send` per operation made each
     /// crate lower and check hundreds of state machines that differed only in their decoding,
@@ -32,25 +35,30 @@ impl Client {
     ///
     /// With the `tracing` feature, the call's span covers the decoding too: a body that does not
     /// decode is the call's error.
-    pub fn call<'a, T: 'a, E: Send + 'a>(
+    pub fn call<'a, B, T: 'a, E: Send + 'a>(
         &'a self,
-        request: Result<Request, InvalidRequest>,
+        builder: B,
+        request: fn(&B) -> Result<Request, InvalidRequest>,
         call: CallOptions,
         decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
-    ) -> Sending<'a, T, E> {
-        // A request that could not be made fails without the call's machinery, so that the call
-        // holds the request once, as it is, not also as the result it came in.
-        let request = match request {
-            Ok(request) => request,
+    ) -> Sending<'a, T, E>
+    where
+        B: Send + Sync + 'a,
+    {
+        // A request that could not be made fails without the call's machinery.
+        let first = match request(&builder) {
+            Ok(first) => first,
             Err(invalid) => return Box::pin(async move { Err::<Response<T>, _>(invalid.into()) }),
         };
         Box::pin(async move {
-            let traced = Traced::new(self, &request);
+            let traced = Traced::new(self, &first);
             let attempts = AtomicU32::new(0);
-            let operation = request.operation;
+            let operation = first.operation;
+            let again = || request(&builder);
             // The sending future itself in the span, not a block that holds it and the request
             // beside it: a call's future holds the request once, as reqwest takes it.
-            let sent = traced.instrument(self.send_whole(request, &call, &attempts)).await;
+            let sending = self.send_whole(first, &call, &attempts, Retried::Rebuilt(&again));
+            let sent = traced.instrument(sending).await;
             // Decoded in the span too: a body that does not decode is the call's error.
             let result = traced.in_span(|| match sent {
                 Ok((response, stopped)) => self.decoded(operation, response, stopped, decode),
@@ -167,7 +175,7 @@ impl Client {
     pub async fn send<E>(&self, request: Request, call: &CallOptions) -> Result<RawResponse, Error<E>> {
         let traced = Traced::new(self, &request);
         let attempts = AtomicU32::new(0);
-        let sending = async { Ok(self.send_whole(request, call, &attempts).await?) };
+        let sending = async { Ok(self.send_whole(request, call, &attempts, Retried::Copied).await?) };
         let answered = |(response, stopped): &(RawResponse, _)| (response.status, RetryStopped::traced(stopped));
         let result = traced.instrument(sending).await;
         traced.ended(&attempts, &result, answered);
@@ -177,12 +185,13 @@ impl Client {
 
     /// [`Client::send`] untraced, telling also whether a retry was due but not made for lack of
     /// time. Not an `async fn`: it would hold its arguments beside the future it returns.
-    fn send_whole(
-        &self,
+    fn send_whole<'r>(
+        &'r self,
         request: Request,
-        call: &CallOptions,
-        attempts: &AtomicU32,
-    ) -> impl Future<Output = Result<(RawResponse, Option<RetryStopped>), Unanswered>> {
+        call: &'r CallOptions,
+        attempts: &'r AtomicU32,
+        retried: Retried<'r>,
+    ) -> impl Future<Output = Result<(RawResponse, Option<RetryStopped>), Unanswered>> + 'r {
         let limit = self.shared.max_response_bytes;
         // A constant: `from_static` checks its text when it runs, and a `const` runs it once, when compiling.
         const JSON: HeaderValue = HeaderValue::from_static("application/json");
@@ -191,6 +200,7 @@ impl Client {
             request,
             call,
             accept,
+            retried,
             move |http, mut request: reqwest::Request, time_limit| {
                 // Set only when there is a limit: the first setting allocates the request's extensions.
                 if time_limit.is_some() {
@@ -240,18 +250,19 @@ impl Client {
     }
 
     /// [`Client::send_streaming`] untraced, telling also whether a retry was due but not made.
-    fn open_stream(
-        &self,
+    fn open_stream<'r>(
+        &'r self,
         request: Request,
-        call: &CallOptions,
-        attempts: &AtomicU32,
-    ) -> impl Future<Output = Result<(Streaming, Option<RetryStopped>), Unanswered>> {
+        call: &'r CallOptions,
+        attempts: &'r AtomicU32,
+    ) -> impl Future<Output = Result<(Streaming, Option<RetryStopped>), Unanswered>> + 'r {
         let idle_timeout = self.idle_timeout_for(call);
         let limit = self.shared.max_response_bytes;
         self.execute(
             request,
             call,
             None,
+            Retried::Copied,
             move |http, request: reqwest::Request, head_limit| {
                 let response = http.execute(request);
                 async move {
@@ -283,261 +294,6 @@ impl Client {
     /// client's, else the call's timeout ([`Client::timeout_for`]). A setting of `None` is no limit.
     pub(super) fn idle_timeout_for(&self, call: &CallOptions) -> Option<Duration> {
         call.idle_timeout.or(self.idle_timeout).unwrap_or_else(|| self.timeout_for(call))
-    }
-
-    /// Tells the hooks how an attempt ended.
-    fn after_attempt<R: Answer>(&self, attempt: &Attempt, outcome: &Result<R, Failed>) {
-        match outcome {
-            Ok(answer) => {
-                let head = answer.head();
-                for hook in &self.shared.hooks {
-                    hook.after_attempt(attempt, Outcome::Response(&head));
-                }
-            }
-            Err(failed) => {
-                let outcome = failed.outcome();
-                for hook in &self.shared.hooks {
-                    hook.after_attempt(attempt, outcome);
-                }
-            }
-        }
-    }
-
-    /// What `send` and `send_streaming` share: an OAuth2 token when a scheme needs one, the
-    /// default and per-call headers, hooks around each attempt, and retries within the call's
-    /// timeout; `attempt` sends the request once with the HTTP client given (one that leaves
-    /// redirects to the caller when the request asks for that) and the time it may take, and
-    /// reads as much of the answer as its caller wants. `attempts` counts the attempts made.
-    ///
-    /// The answer comes with a [`RetryStopped`] when a retry was due but its wait would have
-    /// passed the call's timeout. Generic over the answer only, not over an operation's error
-    /// type: compiled twice, not once per operation.
-    fn execute<'s, R, Fut>(
-        &'s self,
-        mut request: Request,
-        call: &CallOptions,
-        accept: Option<HeaderValue>,
-        attempt: impl Fn(&'s reqwest::Client, reqwest::Request, Option<Duration>) -> Fut,
-        attempts: &AtomicU32,
-    ) -> impl Future<Output = Result<(R, Option<RetryStopped>), Unanswered>>
-    where
-        R: Answer,
-        Fut: Future<Output = Result<R, Failed>>,
-    {
-        let started = Instant::now();
-        let deadline = self.timeout_for(call).map(|timeout| started + timeout);
-        let attempt_timeout = self.attempt_timeout_for(call);
-        // What the hooks and the trace are told of each attempt; its clock readings are made only
-        // for them (for the trace, only when a subscriber may take attempt events).
-        #[cfg(feature = "tracing")]
-        let traced = super::trace::attempts_traced();
-        #[cfg(not(feature = "tracing"))]
-        let traced = false;
-        let observed = !self.shared.hooks.is_empty() || traced;
-        let operation = request.operation;
-        let (schemes, http) = (request.schemes, self.shared.http_for(request.follow_redirects));
-        // What needs no waiting is done before the `async` block, so that it holds the request
-        // once, as reqwest takes it (a block that took ours and made reqwest's would hold both).
-        // Generated operations check their inputs before sending (`Request::checked`); one that
-        // set an input after that still sends nothing when it could not be put on.
-        let invalid = request.invalid.take();
-        let mut request = request.finish();
-        // One lookup per header: `entry` finds where it goes and whether it is there.
-        if let Some(accept) = accept {
-            request.headers_mut().entry(reqwest::header::ACCEPT).or_insert(accept);
-        }
-        for (name, value) in &self.shared.default_headers {
-            request.headers_mut().entry(name).or_insert_with(|| value.clone());
-        }
-        async move {
-            if let Some(invalid) = invalid {
-                return Err(Unanswered::Invalid(invalid));
-            }
-            let mut token_sources: Vec<&TokenSource> = Vec::new();
-            for scheme in schemes {
-                if let Some(Credential::ClientCredentials(source)) = self.shared.credentials.get(*scheme) {
-                    // The call's timeout bounds the token fetch too: a token endpoint that hangs
-                    // must not hold the call past its deadline.
-                    let token = match deadline {
-                        Some(deadline) => tokio::time::timeout_at(deadline.into(), source.token(&self.shared.http))
-                            .await
-                            .map_err(|_| source.not_answered_in_time())??,
-                        None => source.token(&self.shared.http).await?,
-                    };
-                    // `insert`: the token replaces a default `Authorization` header.
-                    request.headers_mut().insert(reqwest::header::AUTHORIZATION, bearer_value(&token)?);
-                    token_sources.push(source);
-                }
-            }
-            // The call's own headers replace any other, a token's included.
-            if !call.headers.is_empty() {
-                for (name, value) in &header_map(&call.headers).map_err(InvalidRequest)? {
-                    request.headers_mut().insert(name.clone(), value.clone());
-                }
-            }
-            let policy = call.retry.as_ref().unwrap_or(&self.retry);
-            let retries_allowed = policy.allows(request.method());
-            let mut retry = 0;
-            let (outcome, stopped) = loop {
-                // A copy for the next attempt; a body that cannot be cloned (a stream) is sent once.
-                let next = if retries_allowed && retry < policy.max_retries { copy_for_retry(&request) } else { None };
-                // The attempt's own limit, cut to what is left of the call's. An attempt that runs
-                // out of its own time may be retried; one that runs out of the call's ends the call.
-                let left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
-                let (time_limit, own_limit) = match (attempt_timeout, left) {
-                    (Some(own), Some(left)) if own < left => (Some(own), true),
-                    (Some(own), None) => (Some(own), true),
-                    (_, left) => (left, false),
-                };
-                let mut context =
-                    Attempt { operation, number: retry + 1, elapsed: Duration::ZERO, attempt_elapsed: Duration::ZERO };
-                if observed {
-                    context.elapsed = started.elapsed();
-                }
-                for hook in &self.shared.hooks {
-                    hook.before_attempt(&context, &mut request);
-                }
-                let attempt_started = observed.then(Instant::now);
-                attempts.fetch_add(1, Ordering::Relaxed);
-                let outcome = attempt(http, request, time_limit).await;
-                if let Some(attempt_started) = attempt_started {
-                    context.elapsed = started.elapsed();
-                    context.attempt_elapsed = attempt_started.elapsed();
-                }
-                if !self.shared.hooks.is_empty() {
-                    self.after_attempt(&context, &outcome);
-                }
-                #[cfg(feature = "tracing")]
-                super::trace::attempt_ended(
-                    context.number,
-                    context.attempt_elapsed,
-                    match &outcome {
-                        Ok(answer) => Ok(answer.status()),
-                        Err(failed) => Err(failed.outcome()),
-                    },
-                );
-                let wait = match &outcome {
-                    Ok(response) if policy::is_retryable_status(response.status().as_u16()) => {
-                        policy.delay(retry, Some(response.headers()))
-                    }
-                    Err(Failed::Transport(e)) if e.is_connect() => policy.delay(retry, None),
-                    Err(failed) if own_limit && failed.is_timeout() => policy.delay(retry, None),
-                    _ => None,
-                };
-                // A retry follows when one is due, the request could be copied for it, and its
-                // wait ends before the call's deadline. The last answer or error is the call's:
-                // after retries, that of the final attempt.
-                let (Some(wait), Some(next)) = (wait, next) else { break (outcome, None) };
-                if let Some(deadline) = deadline
-                    && Instant::now() + wait >= deadline
-                {
-                    let stopped = RetryStopped { wait, timeout: deadline.duration_since(started) };
-                    #[cfg(feature = "tracing")]
-                    super::trace::retry_past_deadline(context.number, wait, stopped.timeout);
-                    break (outcome, Some(stopped));
-                }
-                // Not held through the wait.
-                drop(outcome);
-                for hook in &self.shared.hooks {
-                    hook.on_retry(&context, wait);
-                }
-                #[cfg(feature = "tracing")]
-                super::trace::retrying(context.number, wait);
-                tokio::time::sleep(wait).await;
-                retry += 1;
-                request = next;
-            };
-            let answer = match outcome {
-                Ok(answer) => answer,
-                Err(failed) => return Err(Unanswered::after(failed, stopped)),
-            };
-            if answer.status() == StatusCode::UNAUTHORIZED {
-                // The token was refused: the next call fetches a new one.
-                for source in token_sources {
-                    source.invalidate().await;
-                }
-            }
-            Ok((answer, stopped))
-        }
-    }
-}
-
-/// A copy of a request not sent yet, for the attempt after it; `None` when its body cannot be
-/// copied (a stream). reqwest's `try_clone` also copies the time limit and the extensions, and
-/// allocates a map for them even when there are none. A request without a body (most that are
-/// retried) has none to copy: the loop sets an attempt's time limit, and hooks see the request,
-/// only after the copy is made.
-fn copy_for_retry(request: &reqwest::Request) -> Option<reqwest::Request> {
-    if request.body().is_some() {
-        // Copying a body is reqwest's to do.
-        return request.try_clone();
-    }
-    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
-    *copy.headers_mut() = request.headers().clone();
-    *copy.version_mut() = request.version();
-    Some(copy)
-}
-
-/// A retry that was due but not made: its wait would have passed the call's timeout.
-#[derive(Debug, Clone, Copy)]
-struct RetryStopped {
-    wait: Duration,
-    timeout: Duration,
-}
-
-impl RetryStopped {
-    /// The call's error: how its last attempt ended, and why no retry followed.
-    fn error<E>(self, last: Error<E>) -> Error<E> {
-        Error::RetryPastDeadline { last: Box::new(last), wait: self.wait, timeout: self.timeout }
-    }
-
-    /// The error type a call's span records for an answer given without the retry it was due.
-    fn traced(stopped: &Option<RetryStopped>) -> Option<&'static str> {
-        stopped.map(|_| "retry_past_deadline")
-    }
-}
-
-/// Why sending ended without an answer. It holds no operation's error type (`E` of [`Error`]),
-/// so that the retry loop is compiled once, not once per operation; the public entry points
-/// convert it.
-enum Unanswered {
-    Invalid(InvalidRequest),
-    Auth(AuthError),
-    Failed(Failed),
-    /// The last attempt failed, and the retry due after it would have passed the call's timeout.
-    Stopped(Failed, RetryStopped),
-}
-
-impl Unanswered {
-    /// How the last attempt failed, and the retry due after it that was not made, if any.
-    fn after(failed: Failed, stopped: Option<RetryStopped>) -> Self {
-        match stopped {
-            Some(stopped) => Unanswered::Stopped(failed, stopped),
-            None => Unanswered::Failed(failed),
-        }
-    }
-}
-
-impl From<InvalidRequest> for Unanswered {
-    fn from(error: InvalidRequest) -> Self {
-        Unanswered::Invalid(error)
-    }
-}
-
-impl From<AuthError> for Unanswered {
-    fn from(error: AuthError) -> Self {
-        Unanswered::Auth(error)
-    }
-}
-
-impl<E> From<Unanswered> for Error<E> {
-    fn from(unanswered: Unanswered) -> Self {
-        match unanswered {
-            Unanswered::Invalid(e) => Error::InvalidRequest(e),
-            Unanswered::Auth(e) => Error::Auth(e),
-            Unanswered::Failed(failed) => failed.into(),
-            Unanswered::Stopped(failed, stopped) => stopped.error(failed.into()),
-        }
     }
 }
 
@@ -601,7 +357,7 @@ impl Traced {
             }
             Err(error) => (error.status(), super::trace::error_type(error)),
         };
-        super::trace::call_ended(&self.span, attempts.load(Ordering::Relaxed), status, error);
+        super::trace::call_ended(&self.span, attempts.load(std::sync::atomic::Ordering::Relaxed), status, error);
     }
 
     /// Without the `tracing` feature, nothing.
@@ -612,85 +368,5 @@ impl Traced {
         _: &Result<T, Error<E>>,
         _: impl FnOnce(&T) -> (StatusCode, Option<&'static str>),
     ) {
-    }
-}
-
-/// What the retry loop needs of an answer, read whole or not.
-trait Answer {
-    fn status(&self) -> StatusCode;
-    fn headers(&self) -> &HeaderMap;
-    /// What hooks see of the answer.
-    fn head(&self) -> Cow<'_, RawResponse>;
-}
-
-impl Answer for RawResponse {
-    fn status(&self) -> StatusCode {
-        self.status
-    }
-
-    fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-
-    fn head(&self) -> Cow<'_, RawResponse> {
-        Cow::Borrowed(self)
-    }
-}
-
-impl Answer for Streaming {
-    fn status(&self) -> StatusCode {
-        Streaming::status(self)
-    }
-
-    fn headers(&self) -> &HeaderMap {
-        Streaming::headers(self)
-    }
-
-    // The head is a copy of the status, headers and URL: made only for hooks to see.
-    fn head(&self) -> Cow<'_, RawResponse> {
-        Cow::Owned(Streaming::head(self))
-    }
-}
-
-/// How one attempt failed.
-enum Failed {
-    Transport(reqwest::Error),
-    TooLarge { status: StatusCode, limit: usize },
-    Stream(StreamError),
-}
-
-impl Failed {
-    fn is_timeout(&self) -> bool {
-        match self {
-            Failed::Transport(e) => e.is_timeout(),
-            Failed::Stream(e) => e.is_timeout(),
-            Failed::TooLarge { .. } => false,
-        }
-    }
-
-    /// The failure as hooks are told it.
-    fn outcome(&self) -> Outcome<'_> {
-        match self {
-            failed if failed.is_timeout() => Outcome::TimedOut,
-            Failed::Transport(e) => Outcome::Transport(e),
-            Failed::TooLarge { status, limit } => Outcome::BodyTooLarge { status: *status, limit: *limit },
-            Failed::Stream(e) => Outcome::Stream(e),
-        }
-    }
-}
-
-impl From<reqwest::Error> for Failed {
-    fn from(error: reqwest::Error) -> Self {
-        Failed::Transport(error)
-    }
-}
-
-impl<E> From<Failed> for Error<E> {
-    fn from(failed: Failed) -> Self {
-        match failed {
-            Failed::Transport(e) => e.into(),
-            Failed::TooLarge { status, limit } => Error::BodyTooLarge { status, limit },
-            Failed::Stream(e) => Error::Stream(e),
-        }
     }
 }

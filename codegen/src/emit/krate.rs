@@ -11,6 +11,7 @@ use crate::model::{Api, StringFormat};
 /// The runtime's source files, written into every generated crate under `src/runtime/`.
 pub const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("attempts.rs", include_str!("../../runtime/attempts.rs")),
     ("auth.rs", include_str!("../../runtime/auth.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("decode.rs", include_str!("../../runtime/decode.rs")),

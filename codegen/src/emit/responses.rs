@@ -46,8 +46,11 @@ fn error_type(api: &Api, op: &Operation, method_link: &str) -> TokenStream {
             outcome_enum(api, &op.error_type, &op.errors, &format!("The error responses {method_link} declares."))
         }
         ErrorEnum::Own { shared_by } => {
-            let others =
-                if *shared_by == 1 { "another operation declares".to_string() } else { format!("{shared_by} other operations declare") };
+            let others = if *shared_by == 1 {
+                "another operation declares".to_string()
+            } else {
+                format!("{shared_by} other operations declare")
+            };
             let doc = format!(
                 "The error responses {method_link} declares; {others} the same, and their error types \
                  name this enum."

@@ -9,9 +9,9 @@ use super::ident::{self, Ident};
 use super::schema_view::SchemaRef;
 use super::types::{Ctx, TypeBuilder};
 use super::{
-    BodyEncoding, ErrorEnum, EventStream, HttpMethod, Operation, Param, ParamLocation, PathSegment, PathTemplate, QueryStyle,
-    RequestBody, ResponseBody, ResponseCase, SecurityRequirement, StatusMatch, Streaming, Successes, TypeRef, Warning,
-    refs, samples, security,
+    BodyEncoding, ErrorEnum, EventStream, HttpMethod, Operation, Param, ParamLocation, PathSegment, PathTemplate,
+    QueryStyle, RequestBody, ResponseBody, ResponseCase, SecurityRequirement, StatusMatch, Streaming, Successes,
+    TypeRef, Warning, refs, samples, security,
 };
 use crate::error::{Error, Location, Result, pointer};
 use crate::load::LoadedSpec;

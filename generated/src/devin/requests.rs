@@ -56,17 +56,19 @@ impl<'a> RevokeServiceUserApiKey<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        self,
+        mut self,
     ) -> runtime::Sending<
         'a,
         types::ApiKeyResponse,
         responses::RevokeServiceUserApiKeyError,
     > {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     422 => {

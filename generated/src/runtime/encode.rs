@@ -53,7 +53,9 @@ pub struct PathSegment<'a>(Cow<'a, str>);
 impl<'a> PathSegment<'a> {
     fn checked(name: &str, text: Cow<'a, str>) -> Result<Self, InvalidRequest> {
         if text.is_empty() || text == "." || text == ".." {
-            return Err(InvalidRequest(format!("path parameter `{name}` cannot be {text:?}: it would change the path")));
+            return Err(InvalidRequest(format!(
+                "path parameter `{name}` cannot be {text:?}: it would change the path"
+            )));
         }
         Ok(PathSegment(text))
     }

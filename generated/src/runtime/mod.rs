@@ -35,6 +35,8 @@ pub use structs::{DecodeStruct, EncodeFields, Field, FieldWriter, decode_struct,
 pub use tracked::{Member, from_json_slice};
 
 #[cfg(feature = "client")]
+mod attempts;
+#[cfg(feature = "client")]
 mod auth;
 #[cfg(feature = "client")]
 mod client;

@@ -157,7 +157,12 @@ impl Request {
         self.keep_error(put);
     }
 
-    fn put_query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: QueryStyle) -> Result<(), InvalidRequest> {
+    fn put_query<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+    ) -> Result<(), InvalidRequest> {
         use serde_json::Value;
         // A scalar is `name=text` in every style.
         if let Some(text) = scalar_text(value) {
@@ -247,7 +252,11 @@ impl Request {
         self.keep_error(put);
     }
 
-    fn put_form<T: Serialize + ?Sized>(&mut self, body: &T, styles: &[(&str, FieldStyle)]) -> Result<(), InvalidRequest> {
+    fn put_form<T: Serialize + ?Sized>(
+        &mut self,
+        body: &T,
+        styles: &[(&str, FieldStyle)],
+    ) -> Result<(), InvalidRequest> {
         let value =
             serde_json::to_value(body).map_err(|e| InvalidRequest(format!("the body cannot be encoded: {e}")))?;
         let mut form = form_urlencoded::Serializer::new(String::new());

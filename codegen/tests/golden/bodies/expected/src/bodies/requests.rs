@@ -63,12 +63,14 @@ impl<'a> SendMessage<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, (), responses::SendMessageError> {
+    pub fn send(mut self) -> runtime::Sending<'a, (), responses::SendMessageError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     201 => response.empty(),
                     _ => Err(response.unexpected()),
@@ -114,12 +116,14 @@ impl<'a> UploadFile<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, (), responses::UploadFileError> {
+    pub fn send(mut self) -> runtime::Sending<'a, (), responses::UploadFileError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     204 => response.empty(),
                     _ => Err(response.unexpected()),
@@ -170,12 +174,14 @@ impl<'a> AddNote<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, (), responses::AddNoteError> {
+    pub fn send(mut self) -> runtime::Sending<'a, (), responses::AddNoteError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     204 => response.empty(),
                     _ => Err(response.unexpected()),
@@ -228,12 +234,14 @@ impl<'a> UploadAvatar<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, (), responses::UploadAvatarError> {
+    pub fn send(mut self) -> runtime::Sending<'a, (), responses::UploadAvatarError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     204 => response.empty(),
                     _ => Err(response.unexpected()),

@@ -40,12 +40,14 @@ impl<'a> CreatePet<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, (), responses::CreatePetError> {
+    pub fn send(mut self) -> runtime::Sending<'a, (), responses::CreatePetError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     204 => response.empty(),
                     _ => Err(response.unexpected()),
@@ -89,13 +91,15 @@ impl<'a> CreateSandbox<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        self,
+        mut self,
     ) -> runtime::Sending<'a, types::Sandbox, responses::CreateSandboxError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),
@@ -138,12 +142,14 @@ impl<'a> PutRule<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, (), responses::PutRuleError> {
+    pub fn send(mut self) -> runtime::Sending<'a, (), responses::PutRuleError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     204 => response.empty(),
                     _ => Err(response.unexpected()),

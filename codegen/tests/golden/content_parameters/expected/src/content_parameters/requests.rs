@@ -81,12 +81,16 @@ impl<'a> ListConversations<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, (), responses::ListConversationsError> {
+    pub fn send(
+        mut self,
+    ) -> runtime::Sending<'a, (), responses::ListConversationsError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.empty(),
                     _ => Err(response.unexpected()),

@@ -32,12 +32,16 @@ impl<'a> ListKeys<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, types::KeyPage, responses::ListKeysError> {
+    pub fn send(
+        mut self,
+    ) -> runtime::Sending<'a, types::KeyPage, responses::ListKeysError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     400..=499 => {
@@ -137,12 +141,14 @@ impl<'a> ExportKeys<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, Vec<u8>, responses::ExportKeysError> {
+    pub fn send(mut self) -> runtime::Sending<'a, Vec<u8>, responses::ExportKeysError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.bytes(),
                     _ => response.error_json(responses::ExportKeysError::Other),

@@ -45,12 +45,14 @@ impl<'a> RevokeApiKey<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, (), responses::RevokeApiKeyError> {
+    pub fn send(mut self) -> runtime::Sending<'a, (), responses::RevokeApiKeyError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     204 => response.empty(),
                     _ => Err(response.unexpected()),
@@ -101,12 +103,14 @@ impl<'a> ReadFlows<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, (), responses::ReadFlowsError> {
+    pub fn send(mut self) -> runtime::Sending<'a, (), responses::ReadFlowsError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.empty(),
                     _ => Err(response.unexpected()),
@@ -151,12 +155,16 @@ impl<'a> ListKeysForAccount<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, (), responses::ListKeysForAccountError> {
+    pub fn send(
+        mut self,
+    ) -> runtime::Sending<'a, (), responses::ListKeysForAccountError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.empty(),
                     _ => Err(response.unexpected()),

@@ -40,12 +40,14 @@ impl<'a> Mark<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, (), responses::MarkError> {
+    pub fn send(mut self) -> runtime::Sending<'a, (), responses::MarkError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     204 => response.empty(),
                     _ => Err(response.unexpected()),
@@ -88,12 +90,16 @@ impl<'a> Signal<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, types::Signal, responses::SignalError> {
+    pub fn send(
+        mut self,
+    ) -> runtime::Sending<'a, types::Signal, responses::SignalError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),

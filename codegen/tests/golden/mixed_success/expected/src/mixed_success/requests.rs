@@ -41,13 +41,15 @@ impl<'a> CreateJob<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        self,
+        mut self,
     ) -> runtime::Sending<'a, responses::CreateJobSuccess, responses::CreateJobError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json_map(responses::CreateJobSuccess::Ok),
                     202 => {

@@ -31,12 +31,14 @@ impl<'a> Ping<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, (), responses::PingError> {
+    pub fn send(mut self) -> runtime::Sending<'a, (), responses::PingError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     204 => response.empty(),
                     _ => Err(response.unexpected()),

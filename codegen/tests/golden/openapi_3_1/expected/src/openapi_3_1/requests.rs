@@ -32,12 +32,16 @@ impl<'a> ListPets<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, types::Tree, responses::ListPetsError> {
+    pub fn send(
+        mut self,
+    ) -> runtime::Sending<'a, types::Tree, responses::ListPetsError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),
@@ -94,12 +98,16 @@ impl<'a> PingPet<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, types::Owner, responses::PingPetError> {
+    pub fn send(
+        mut self,
+    ) -> runtime::Sending<'a, types::Owner, responses::PingPetError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),

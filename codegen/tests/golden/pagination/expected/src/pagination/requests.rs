@@ -57,13 +57,15 @@ impl<'a> ListAgents<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        self,
+        mut self,
     ) -> runtime::Sending<'a, types::ListAgentsResponse, responses::ListAgentsError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),
@@ -145,13 +147,15 @@ impl<'a> ProjectList<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        self,
+        mut self,
     ) -> runtime::Sending<'a, types::ProjectListResponse, responses::ProjectListError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),
@@ -228,13 +232,15 @@ impl<'a> ListCharges<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        self,
+        mut self,
     ) -> runtime::Sending<'a, types::ListChargesResponse, responses::ListChargesError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),
@@ -311,13 +317,15 @@ impl<'a> ListFiles<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        self,
+        mut self,
     ) -> runtime::Sending<'a, types::ListFilesResponse, responses::ListFilesError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),
@@ -404,17 +412,19 @@ impl<'a> ListMessages<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        self,
+        mut self,
     ) -> runtime::Sending<
         'a,
         types::ListMessagesResponse,
         responses::ListMessagesError,
     > {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),
@@ -522,13 +532,15 @@ impl<'a> ListEvents<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        self,
+        mut self,
     ) -> runtime::Sending<'a, Vec<types::Thing>, responses::ListEventsError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),
@@ -601,13 +613,15 @@ impl<'a> ListRecords<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        self,
+        mut self,
     ) -> runtime::Sending<'a, types::ListRecordsResponse, responses::ListRecordsError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),

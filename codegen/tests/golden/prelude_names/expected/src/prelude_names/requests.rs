@@ -53,12 +53,16 @@ impl<'a> PutThing<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, types::Thing, responses::PutThingError> {
+    pub fn send(
+        mut self,
+    ) -> runtime::Sending<'a, types::Thing, responses::PutThingError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     404 => response.error_json(responses::PutThingError::NotFound),

@@ -38,13 +38,15 @@ impl<'a> GetInvoice<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        self,
+        mut self,
     ) -> runtime::Sending<'a, types::Invoice, responses::GetInvoiceError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),
@@ -80,13 +82,15 @@ impl<'a> GetBalance<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        self,
+        mut self,
     ) -> runtime::Sending<'a, crate::money::Money, responses::GetBalanceError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),
@@ -129,12 +133,14 @@ impl<'a> SetBalance<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, (), responses::SetBalanceError> {
+    pub fn send(mut self) -> runtime::Sending<'a, (), responses::SetBalanceError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     204 => response.empty(),
                     _ => Err(response.unexpected()),

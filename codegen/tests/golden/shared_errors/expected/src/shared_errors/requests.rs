@@ -31,12 +31,14 @@ impl<'a> ListWidgets<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, (), responses::ListWidgetsError> {
+    pub fn send(mut self) -> runtime::Sending<'a, (), responses::ListWidgetsError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.empty(),
                     400..=499 => {
@@ -77,12 +79,14 @@ impl<'a> CreateWidget<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, (), responses::CreateWidgetError> {
+    pub fn send(mut self) -> runtime::Sending<'a, (), responses::CreateWidgetError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     201 => response.empty(),
                     400..=499 => {
@@ -128,12 +132,14 @@ impl<'a> GetWidget<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, (), responses::GetWidgetError> {
+    pub fn send(mut self) -> runtime::Sending<'a, (), responses::GetWidgetError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.empty(),
                     404 => response.error(responses::GetWidgetError::NotFound),
@@ -185,12 +191,14 @@ impl<'a> DeleteWidget<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, (), responses::DeleteWidgetError> {
+    pub fn send(mut self) -> runtime::Sending<'a, (), responses::DeleteWidgetError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     204 => response.empty(),
                     400..=499 => {
@@ -231,12 +239,14 @@ impl<'a> Health<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, (), responses::HealthError> {
+    pub fn send(mut self) -> runtime::Sending<'a, (), responses::HealthError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     204 => response.empty(),
                     _ => Err(response.unexpected()),

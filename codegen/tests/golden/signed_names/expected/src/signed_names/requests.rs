@@ -33,13 +33,15 @@ impl<'a> GetReactions<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        self,
+        mut self,
     ) -> runtime::Sending<'a, types::Reactions, responses::GetReactionsError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),

@@ -41,12 +41,16 @@ impl<'a> CreateChat<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, types::Chunk, responses::CreateChatError> {
+    pub fn send(
+        mut self,
+    ) -> runtime::Sending<'a, types::Chunk, responses::CreateChatError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     422 => {
@@ -156,13 +160,15 @@ impl<'a> CreateCompletion<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        self,
+        mut self,
     ) -> runtime::Sending<'a, types::Chunk, responses::CreateCompletionError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),
@@ -383,12 +389,16 @@ impl<'a> DownloadFile<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, Vec<u8>, responses::DownloadFileError> {
+    pub fn send(
+        mut self,
+    ) -> runtime::Sending<'a, Vec<u8>, responses::DownloadFileError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.bytes(),
                     _ => Err(response.unexpected()),

@@ -59,12 +59,16 @@ impl<'a> GetEvent<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(self) -> runtime::Sending<'a, types::Event, responses::GetEventError> {
+    pub fn send(
+        mut self,
+    ) -> runtime::Sending<'a, types::Event, responses::GetEventError> {
+        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self.request(),
-                self.call,
+                self,
+                Self::request,
+                call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),

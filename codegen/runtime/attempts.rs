@@ -1,0 +1,406 @@
+//! The retry loop every call runs: attempts within the call's deadline, the hooks and traces
+//! around each, the request made again (or copied) for a retry, and how an attempt failed.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderValue};
+
+use super::auth::{AuthError, Credential, TokenSource};
+use super::client::{CallOptions, Client, header_map};
+use super::event::StreamError;
+use super::policy::{self, Attempt, Outcome};
+use super::request::{Request, bearer_value};
+use super::response::{Error, InvalidRequest, RawResponse};
+use super::stream::Streaming;
+
+impl Client {
+    /// reqwest's request for `request`, with the `Accept` it is sent with unless it names its own,
+    /// and the client's default headers where it has none of the same name.
+    fn outgoing(&self, request: Request, accept: Option<&HeaderValue>) -> reqwest::Request {
+        let mut request = request.finish();
+        // One lookup per header: `entry` finds where it goes and whether it is there.
+        if let Some(accept) = accept {
+            request.headers_mut().entry(reqwest::header::ACCEPT).or_insert_with(|| accept.clone());
+        }
+        for (name, value) in &self.shared.default_headers {
+            request.headers_mut().entry(name).or_insert_with(|| value.clone());
+        }
+        request
+    }
+
+    /// Tells the hooks how an attempt ended.
+    fn after_attempt<R: Answer>(&self, attempt: &Attempt, outcome: &Result<R, Failed>) {
+        match outcome {
+            Ok(answer) => {
+                let head = answer.head();
+                for hook in &self.shared.hooks {
+                    hook.after_attempt(attempt, Outcome::Response(&head));
+                }
+            }
+            Err(failed) => {
+                let outcome = failed.outcome();
+                for hook in &self.shared.hooks {
+                    hook.after_attempt(attempt, outcome);
+                }
+            }
+        }
+    }
+
+    /// What `send` and `send_streaming` share: an OAuth2 token when a scheme needs one, the
+    /// default and per-call headers, hooks around each attempt, and retries within the call's
+    /// timeout; `attempt` sends the request once with the HTTP client given (one that leaves
+    /// redirects to the caller when the request asks for that) and the time it may take, and
+    /// reads as much of the answer as its caller wants. `attempts` counts the attempts made.
+    ///
+    /// The answer comes with a [`RetryStopped`] when a retry was due but its wait would have
+    /// passed the call's timeout. Generic over the answer only, not over an operation's error
+    /// type: compiled twice, not once per operation.
+    pub(super) fn execute<'s, R, Fut>(
+        &'s self,
+        mut request: Request,
+        call: &'s CallOptions,
+        accept: Option<HeaderValue>,
+        retried: Retried<'s>,
+        attempt: impl Fn(&'s reqwest::Client, reqwest::Request, Option<Duration>) -> Fut + 's,
+        attempts: &'s AtomicU32,
+    ) -> impl Future<Output = Result<(R, Option<RetryStopped>), Unanswered>> + 's
+    where
+        R: Answer,
+        Fut: Future<Output = Result<R, Failed>>,
+    {
+        let started = Instant::now();
+        let deadline = self.timeout_for(call).map(|timeout| started + timeout);
+        let attempt_timeout = self.attempt_timeout_for(call);
+        // What the hooks and the trace are told of each attempt; its clock readings are made only
+        // for them (for the trace, only when a subscriber may take attempt events).
+        #[cfg(feature = "tracing")]
+        let traced = super::trace::attempts_traced();
+        #[cfg(not(feature = "tracing"))]
+        let traced = false;
+        let observed = !self.shared.hooks.is_empty() || traced;
+        let operation = request.operation;
+        let (schemes, http) = (request.schemes, self.shared.http_for(request.follow_redirects));
+        // What needs no waiting is done before the `async` block, so that it holds the request
+        // once, as reqwest takes it (a block that took ours and made reqwest's would hold both).
+        // Generated operations check their inputs before sending (`Request::checked`); one that
+        // set an input after that still sends nothing when it could not be put on.
+        let invalid = request.invalid.take();
+        let mut request = self.outgoing(request, accept.as_ref());
+        async move {
+            if let Some(invalid) = invalid {
+                return Err(Unanswered::Invalid(invalid));
+            }
+            let mut token_sources: Vec<&TokenSource> = Vec::new();
+            let mut per_call = PerCall { authorization: None, headers: None };
+            for scheme in schemes {
+                if let Some(Credential::ClientCredentials(source)) = self.shared.credentials.get(*scheme) {
+                    // The call's timeout bounds the token fetch too: a token endpoint that hangs
+                    // must not hold the call past its deadline.
+                    let token = match deadline {
+                        Some(deadline) => tokio::time::timeout_at(deadline.into(), source.token(&self.shared.http))
+                            .await
+                            .map_err(|_| source.not_answered_in_time())??,
+                        None => source.token(&self.shared.http).await?,
+                    };
+                    per_call.authorization = Some(bearer_value(&token)?);
+                    token_sources.push(source);
+                }
+            }
+            if !call.headers.is_empty() {
+                per_call.headers = Some(header_map(&call.headers).map_err(InvalidRequest)?);
+            }
+            per_call.put_on(&mut request);
+            let policy = call.retry.as_ref().unwrap_or(&self.retry);
+            let retries_allowed = policy.allows(request.method());
+            let mut retry = 0;
+            let (outcome, stopped) = loop {
+                let retry_left = retries_allowed && retry < policy.max_retries;
+                // A request made by hand is copied now for the attempt after this one (a body that
+                // cannot be copied, a stream, is sent once); an operation's is made again when due.
+                let copy = match retried {
+                    Retried::Copied if retry_left => copy_for_retry(&request),
+                    _ => None,
+                };
+                let can_retry = retry_left && (copy.is_some() || matches!(retried, Retried::Rebuilt(_)));
+                // The attempt's own limit, cut to what is left of the call's. An attempt that runs
+                // out of its own time may be retried; one that runs out of the call's ends the call.
+                let left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
+                let (time_limit, own_limit) = match (attempt_timeout, left) {
+                    (Some(own), Some(left)) if own < left => (Some(own), true),
+                    (Some(own), None) => (Some(own), true),
+                    (_, left) => (left, false),
+                };
+                let mut context =
+                    Attempt { operation, number: retry + 1, elapsed: Duration::ZERO, attempt_elapsed: Duration::ZERO };
+                if observed {
+                    context.elapsed = started.elapsed();
+                }
+                for hook in &self.shared.hooks {
+                    hook.before_attempt(&context, &mut request);
+                }
+                let attempt_started = observed.then(Instant::now);
+                attempts.fetch_add(1, Ordering::Relaxed);
+                let outcome = attempt(http, request, time_limit).await;
+                if let Some(attempt_started) = attempt_started {
+                    context.elapsed = started.elapsed();
+                    context.attempt_elapsed = attempt_started.elapsed();
+                }
+                if !self.shared.hooks.is_empty() {
+                    self.after_attempt(&context, &outcome);
+                }
+                #[cfg(feature = "tracing")]
+                super::trace::attempt_ended(
+                    context.number,
+                    context.attempt_elapsed,
+                    match &outcome {
+                        Ok(answer) => Ok(answer.status()),
+                        Err(failed) => Err(failed.outcome()),
+                    },
+                );
+                let wait = match &outcome {
+                    Ok(response) if policy::is_retryable_status(response.status().as_u16()) => {
+                        policy.delay(retry, Some(response.headers()))
+                    }
+                    Err(Failed::Transport(e)) if e.is_connect() => policy.delay(retry, None),
+                    Err(failed) if own_limit && failed.is_timeout() => policy.delay(retry, None),
+                    _ => None,
+                };
+                // A retry follows when one is due, the request can be sent again, and its wait ends
+                // before the call's deadline. The last answer or error is the call's: after
+                // retries, that of the final attempt.
+                let Some(wait) = wait.filter(|_| can_retry) else { break (outcome, None) };
+                if let Some(deadline) = deadline
+                    && Instant::now() + wait >= deadline
+                {
+                    let stopped = RetryStopped { wait, timeout: deadline.duration_since(started) };
+                    #[cfg(feature = "tracing")]
+                    super::trace::retry_past_deadline(context.number, wait, stopped.timeout);
+                    break (outcome, Some(stopped));
+                }
+                // Not held through the wait.
+                drop(outcome);
+                let next = match (copy, retried) {
+                    (Some(copy), _) => copy,
+                    (None, Retried::Rebuilt(again)) => {
+                        let mut again = self.outgoing(again()?.checked()?, accept.as_ref());
+                        per_call.put_on(&mut again);
+                        again
+                    }
+                    // Not reached: `can_retry` needs a copy or a way to make the request again.
+                    (None, Retried::Copied) => {
+                        return Err(Unanswered::Invalid(InvalidRequest("the request could not be sent again".into())));
+                    }
+                };
+                for hook in &self.shared.hooks {
+                    hook.on_retry(&context, wait);
+                }
+                #[cfg(feature = "tracing")]
+                super::trace::retrying(context.number, wait);
+                tokio::time::sleep(wait).await;
+                retry += 1;
+                request = next;
+            };
+            let answer = match outcome {
+                Ok(answer) => answer,
+                Err(failed) => return Err(Unanswered::after(failed, stopped)),
+            };
+            if answer.status() == StatusCode::UNAUTHORIZED {
+                // The token was refused: the next call fetches a new one.
+                for source in token_sources {
+                    source.invalidate().await;
+                }
+            }
+            Ok((answer, stopped))
+        }
+    }
+}
+
+/// How a request is sent again for a retry.
+#[derive(Clone, Copy)]
+pub(super) enum Retried<'r> {
+    /// Made again from the operation's inputs, only when a retry is due.
+    Rebuilt(&'r (dyn Fn() -> Result<Request, InvalidRequest> + Sync)),
+    /// Copied before each attempt that another may follow: a request made by hand.
+    Copied,
+}
+
+/// The headers a call puts on each attempt's request over the request's own and the client's
+/// defaults: an OAuth2 token fetched for it, then the call's own headers, which replace any other.
+struct PerCall {
+    authorization: Option<HeaderValue>,
+    headers: Option<HeaderMap>,
+}
+
+impl PerCall {
+    fn put_on(&self, request: &mut reqwest::Request) {
+        if let Some(token) = &self.authorization {
+            request.headers_mut().insert(reqwest::header::AUTHORIZATION, token.clone());
+        }
+        for (name, value) in self.headers.iter().flatten() {
+            request.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+}
+
+/// A copy of a request not sent yet, for the attempt after it; `None` when its body cannot be
+/// copied (a stream). reqwest's `try_clone` also copies the time limit and the extensions, and
+/// allocates a map for them even when there are none. A request without a body (most that are
+/// retried) has none to copy: the loop sets an attempt's time limit, and hooks see the request,
+/// only after the copy is made.
+fn copy_for_retry(request: &reqwest::Request) -> Option<reqwest::Request> {
+    if request.body().is_some() {
+        // Copying a body is reqwest's to do.
+        return request.try_clone();
+    }
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    Some(copy)
+}
+
+/// A retry that was due but not made: its wait would have passed the call's timeout.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct RetryStopped {
+    wait: Duration,
+    timeout: Duration,
+}
+
+impl RetryStopped {
+    /// The call's error: how its last attempt ended, and why no retry followed.
+    pub(super) fn error<E>(self, last: Error<E>) -> Error<E> {
+        Error::RetryPastDeadline { last: Box::new(last), wait: self.wait, timeout: self.timeout }
+    }
+
+    /// The error type a call's span records for an answer given without the retry it was due.
+    pub(super) fn traced(stopped: &Option<RetryStopped>) -> Option<&'static str> {
+        stopped.map(|_| "retry_past_deadline")
+    }
+}
+
+/// Why sending ended without an answer. It holds no operation's error type (`E` of [`Error`]),
+/// so that the retry loop is compiled once, not once per operation; the public entry points
+/// convert it.
+pub(super) enum Unanswered {
+    Invalid(InvalidRequest),
+    Auth(AuthError),
+    Failed(Failed),
+    /// The last attempt failed, and the retry due after it would have passed the call's timeout.
+    Stopped(Failed, RetryStopped),
+}
+
+impl Unanswered {
+    /// How the last attempt failed, and the retry due after it that was not made, if any.
+    fn after(failed: Failed, stopped: Option<RetryStopped>) -> Self {
+        match stopped {
+            Some(stopped) => Unanswered::Stopped(failed, stopped),
+            None => Unanswered::Failed(failed),
+        }
+    }
+}
+
+impl From<InvalidRequest> for Unanswered {
+    fn from(error: InvalidRequest) -> Self {
+        Unanswered::Invalid(error)
+    }
+}
+
+impl From<AuthError> for Unanswered {
+    fn from(error: AuthError) -> Self {
+        Unanswered::Auth(error)
+    }
+}
+
+impl<E> From<Unanswered> for Error<E> {
+    fn from(unanswered: Unanswered) -> Self {
+        match unanswered {
+            Unanswered::Invalid(e) => Error::InvalidRequest(e),
+            Unanswered::Auth(e) => Error::Auth(e),
+            Unanswered::Failed(failed) => failed.into(),
+            Unanswered::Stopped(failed, stopped) => stopped.error(failed.into()),
+        }
+    }
+}
+
+/// What the retry loop needs of an answer, read whole or not.
+pub(super) trait Answer {
+    fn status(&self) -> StatusCode;
+    fn headers(&self) -> &HeaderMap;
+    /// What hooks see of the answer.
+    fn head(&self) -> Cow<'_, RawResponse>;
+}
+
+impl Answer for RawResponse {
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    fn head(&self) -> Cow<'_, RawResponse> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl Answer for Streaming {
+    fn status(&self) -> StatusCode {
+        Streaming::status(self)
+    }
+
+    fn headers(&self) -> &HeaderMap {
+        Streaming::headers(self)
+    }
+
+    // The head is a copy of the status, headers and URL: made only for hooks to see.
+    fn head(&self) -> Cow<'_, RawResponse> {
+        Cow::Owned(Streaming::head(self))
+    }
+}
+
+/// How one attempt failed.
+pub(super) enum Failed {
+    Transport(reqwest::Error),
+    TooLarge { status: StatusCode, limit: usize },
+    Stream(StreamError),
+}
+
+impl Failed {
+    fn is_timeout(&self) -> bool {
+        match self {
+            Failed::Transport(e) => e.is_timeout(),
+            Failed::Stream(e) => e.is_timeout(),
+            Failed::TooLarge { .. } => false,
+        }
+    }
+
+    /// The failure as hooks are told it.
+    fn outcome(&self) -> Outcome<'_> {
+        match self {
+            failed if failed.is_timeout() => Outcome::TimedOut,
+            Failed::Transport(e) => Outcome::Transport(e),
+            Failed::TooLarge { status, limit } => Outcome::BodyTooLarge { status: *status, limit: *limit },
+            Failed::Stream(e) => Outcome::Stream(e),
+        }
+    }
+}
+
+impl From<reqwest::Error> for Failed {
+    fn from(error: reqwest::Error) -> Self {
+        Failed::Transport(error)
+    }
+}
+
+impl<E> From<Failed> for Error<E> {
+    fn from(failed: Failed) -> Self {
+        match failed {
+            Failed::Transport(e) => e.into(),
+            Failed::TooLarge { status, limit } => Error::BodyTooLarge { status, limit },
+            Failed::Stream(e) => Error::Stream(e),
+        }
+    }
+}
