@@ -369,9 +369,9 @@ mod tests {
         assert_eq!(scalar_text(&1.0_f64), None);
         assert_eq!(scalar_text(&None::<i64>), None);
         assert_eq!(scalar_text(&vec![1, 2]), None);
-        assert_eq!(path_segment("p", &1.0_f64).unwrap(), "1.0");
-        assert_eq!(path_segment("p", &vec![1, 2]).unwrap(), "1%2C2");
-        assert_eq!(path_segment("p", "a b/c").unwrap(), "a%20b%2Fc");
+        assert_eq!(path_segment("p", &1.0_f64).unwrap().to_string(), "1.0");
+        assert_eq!(path_segment("p", &vec![1, 2]).unwrap().to_string(), "1%2C2");
+        assert_eq!(path_segment("p", "a b/c").unwrap().to_string(), "a%20b%2Fc");
     }
 
     #[test]

@@ -480,7 +480,12 @@ mod tests {
             map.insert(*name, HeaderValue::from_str(value).unwrap());
         }
         let url = Url::parse("http://127.0.0.1/x?api_key=k3y_secret").unwrap();
-        RawResponse { status: StatusCode::from_u16(status).unwrap(), headers: map, body: body.into(), url }
+        RawResponse {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: map,
+            body: Bytes::copy_from_slice(body.as_bytes()),
+            url,
+        }
     }
 
     #[test]

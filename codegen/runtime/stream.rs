@@ -374,7 +374,7 @@ impl Body {
     /// The rest of the body, up to the limit, each chunk within the idle timeout.
     async fn read_all(mut self) -> Result<Bytes, Unread> {
         let Some(mut response) = self.response.take() else { return Ok(Bytes::new()) };
-        let mut whole = Whole::new(&response, self.limit)?;
+        let mut whole = Whole::new(response.content_length(), self.limit)?;
         while let Some(chunk) = next_chunk(&mut response, self.idle).await.map_err(Unread::Failed)? {
             whole.push(chunk)?;
         }
@@ -398,9 +398,9 @@ enum Read {
 }
 
 impl Whole {
-    /// Refuses a body whose announced length is over the limit before reading any of it.
-    fn new(response: &reqwest::Response, limit: usize) -> Result<Self, Unread> {
-        let announced = response.content_length();
+    /// Refuses a body whose announced length (its `Content-Length`) is over the limit before
+    /// reading any of it.
+    fn new(announced: Option<u64>, limit: usize) -> Result<Self, Unread> {
         if announced.is_some_and(|length| length > limit as u64) {
             return Err(Unread::TooLarge { limit });
         }
@@ -461,7 +461,7 @@ const PRESIZE_LIMIT: usize = 1024 * 1024;
 /// chunk is awaited without one of its own (whose timer would make this future larger, and
 /// every call's with it).
 pub(super) async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Bytes, Unread> {
-    let mut whole = Whole::new(&response, limit)?;
+    let mut whole = Whole::new(response.content_length(), limit)?;
     while let Some(chunk) = response.chunk().await.map_err(|e| Unread::Failed(e.into()))? {
         whole.push(chunk)?;
     }
@@ -475,5 +475,40 @@ async fn next_chunk(response: &mut reqwest::Response, idle: Option<Duration>) ->
             Err(_) => Err(StreamError::IdleTimeout(idle)),
         },
         None => Ok(response.chunk().await?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(announced: Option<u64>, limit: usize, chunks: &[&'static [u8]]) -> Result<Bytes, usize> {
+        let too_large = |unread| match unread {
+            Unread::TooLarge { limit } => limit,
+            Unread::Failed(e) => panic!("{e}"),
+        };
+        let mut whole = Whole::new(announced, limit).map_err(too_large)?;
+        for chunk in chunks {
+            whole.push(Bytes::from_static(chunk)).map_err(too_large)?;
+        }
+        Ok(whole.finish())
+    }
+
+    #[test]
+    fn a_body_in_one_chunk_is_that_chunk() {
+        static ONE: &[u8] = b"{\"a\":1}";
+        let body = read(Some(7), 64, &[ONE]).unwrap();
+        assert_eq!(body.as_ptr(), ONE.as_ptr(), "not copied");
+        assert_eq!(read(None, 64, &[]).unwrap(), Bytes::new());
+    }
+
+    #[test]
+    fn chunks_are_joined_and_counted_against_the_limit() {
+        assert_eq!(read(None, 64, &[b"ab", b"cd", b"e"]).unwrap(), Bytes::from_static(b"abcde"));
+        assert_eq!(read(Some(5), 5, &[b"ab", b"cde"]).unwrap(), Bytes::from_static(b"abcde"));
+        // Over the limit as announced, before reading; and as it arrives, whatever was announced.
+        assert_eq!(read(Some(6), 5, &[]), Err(5));
+        assert_eq!(read(None, 5, &[b"abcdef"]), Err(5));
+        assert_eq!(read(Some(2), 5, &[b"abc", b"def"]), Err(5));
     }
 }

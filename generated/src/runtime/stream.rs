@@ -375,7 +375,7 @@ impl Body {
     /// The rest of the body, up to the limit, each chunk within the idle timeout.
     async fn read_all(mut self) -> Result<Bytes, Unread> {
         let Some(mut response) = self.response.take() else { return Ok(Bytes::new()) };
-        let mut whole = Whole::new(&response, self.limit)?;
+        let mut whole = Whole::new(response.content_length(), self.limit)?;
         while let Some(chunk) = next_chunk(&mut response, self.idle).await.map_err(Unread::Failed)? {
             whole.push(chunk)?;
         }
@@ -399,9 +399,9 @@ enum Read {
 }
 
 impl Whole {
-    /// Refuses a body whose announced length is over the limit before reading any of it.
-    fn new(response: &reqwest::Response, limit: usize) -> Result<Self, Unread> {
-        let announced = response.content_length();
+    /// Refuses a body whose announced length (its `Content-Length`) is over the limit before
+    /// reading any of it.
+    fn new(announced: Option<u64>, limit: usize) -> Result<Self, Unread> {
         if announced.is_some_and(|length| length > limit as u64) {
             return Err(Unread::TooLarge { limit });
         }
@@ -462,7 +462,7 @@ const PRESIZE_LIMIT: usize = 1024 * 1024;
 /// chunk is awaited without one of its own (whose timer would make this future larger, and
 /// every call's with it).
 pub(super) async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Bytes, Unread> {
-    let mut whole = Whole::new(&response, limit)?;
+    let mut whole = Whole::new(response.content_length(), limit)?;
     while let Some(chunk) = response.chunk().await.map_err(|e| Unread::Failed(e.into()))? {
         whole.push(chunk)?;
     }
@@ -478,3 +478,4 @@ async fn next_chunk(response: &mut reqwest::Response, idle: Option<Duration>) ->
         None => Ok(response.chunk().await?),
     }
 }
+
