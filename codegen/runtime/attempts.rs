@@ -1,5 +1,5 @@
 //! The retry loop every call runs: attempts within the call's deadline, the hooks and traces
-//! around each, the request made again (or copied) for a retry, and how an attempt failed.
+//! around each, the copy of the request a retry sends, and how an attempt failed.
 
 use std::borrow::Cow;
 use std::future::Future;
@@ -64,7 +64,6 @@ impl Client {
         mut request: Request,
         call: &'s CallOptions,
         accept: Option<HeaderValue>,
-        retried: Retried<'s>,
         attempt: impl Fn(&'s reqwest::Client, reqwest::Request, Option<Duration>) -> Fut + 's,
         attempts: &'s AtomicU32,
     ) -> impl Future<Output = Result<(R, Option<RetryStopped>), Unanswered>> + 's
@@ -95,7 +94,6 @@ impl Client {
                 return Err(Unanswered::Invalid(invalid));
             }
             let mut token_sources: Vec<&TokenSource> = Vec::new();
-            let mut per_call = PerCall { authorization: None, headers: None };
             for scheme in schemes {
                 if let Some(Credential::ClientCredentials(source)) = self.shared.credentials.get(*scheme) {
                     // The call's timeout bounds the token fetch too: a token endpoint that hangs
@@ -106,26 +104,23 @@ impl Client {
                             .map_err(|_| source.not_answered_in_time())??,
                         None => source.token(&self.shared.http).await?,
                     };
-                    per_call.authorization = Some(bearer_value(&token)?);
+                    // `insert`: the token replaces a default `Authorization` header.
+                    request.headers_mut().insert(reqwest::header::AUTHORIZATION, bearer_value(&token)?);
                     token_sources.push(source);
                 }
             }
+            // The call's own headers replace any other, a token's included.
             if !call.headers.is_empty() {
-                per_call.headers = Some(header_map(&call.headers).map_err(InvalidRequest)?);
+                for (name, value) in &header_map(&call.headers).map_err(InvalidRequest)? {
+                    request.headers_mut().insert(name.clone(), value.clone());
+                }
             }
-            per_call.put_on(&mut request);
             let policy = call.retry.as_ref().unwrap_or(&self.retry);
             let retries_allowed = policy.allows(request.method());
             let mut retry = 0;
             let (outcome, stopped) = loop {
-                let retry_left = retries_allowed && retry < policy.max_retries;
-                // A request made by hand is copied now for the attempt after this one (a body that
-                // cannot be copied, a stream, is sent once); an operation's is made again when due.
-                let copy = match retried {
-                    Retried::Copied if retry_left => copy_for_retry(&request),
-                    _ => None,
-                };
-                let can_retry = retry_left && (copy.is_some() || matches!(retried, Retried::Rebuilt(_)));
+                // A copy for the next attempt; a body that cannot be copied (a stream) is sent once.
+                let next = if retries_allowed && retry < policy.max_retries { copy_for_retry(&request) } else { None };
                 // The attempt's own limit, cut to what is left of the call's. An attempt that runs
                 // out of its own time may be retried; one that runs out of the call's ends the call.
                 let left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
@@ -169,10 +164,10 @@ impl Client {
                     Err(failed) if own_limit && failed.is_timeout() => policy.delay(retry, None),
                     _ => None,
                 };
-                // A retry follows when one is due, the request can be sent again, and its wait ends
-                // before the call's deadline. The last answer or error is the call's: after
-                // retries, that of the final attempt.
-                let Some(wait) = wait.filter(|_| can_retry) else { break (outcome, None) };
+                // A retry follows when one is due, the request could be copied for it, and its
+                // wait ends before the call's deadline. The last answer or error is the call's:
+                // after retries, that of the final attempt.
+                let (Some(wait), Some(next)) = (wait, next) else { break (outcome, None) };
                 if let Some(deadline) = deadline
                     && Instant::now() + wait >= deadline
                 {
@@ -183,18 +178,6 @@ impl Client {
                 }
                 // Not held through the wait.
                 drop(outcome);
-                let next = match (copy, retried) {
-                    (Some(copy), _) => copy,
-                    (None, Retried::Rebuilt(again)) => {
-                        let mut again = self.outgoing(again()?.checked()?, accept.as_ref());
-                        per_call.put_on(&mut again);
-                        again
-                    }
-                    // Not reached: `can_retry` needs a copy or a way to make the request again.
-                    (None, Retried::Copied) => {
-                        return Err(Unanswered::Invalid(InvalidRequest("the request could not be sent again".into())));
-                    }
-                };
                 for hook in &self.shared.hooks {
                     hook.on_retry(&context, wait);
                 }
@@ -215,33 +198,6 @@ impl Client {
                 }
             }
             Ok((answer, stopped))
-        }
-    }
-}
-
-/// How a request is sent again for a retry.
-#[derive(Clone, Copy)]
-pub(super) enum Retried<'r> {
-    /// Made again from the operation's inputs, only when a retry is due.
-    Rebuilt(&'r (dyn Fn() -> Result<Request, InvalidRequest> + Sync)),
-    /// Copied before each attempt that another may follow: a request made by hand.
-    Copied,
-}
-
-/// The headers a call puts on each attempt's request over the request's own and the client's
-/// defaults: an OAuth2 token fetched for it, then the call's own headers, which replace any other.
-struct PerCall {
-    authorization: Option<HeaderValue>,
-    headers: Option<HeaderMap>,
-}
-
-impl PerCall {
-    fn put_on(&self, request: &mut reqwest::Request) {
-        if let Some(token) = &self.authorization {
-            request.headers_mut().insert(reqwest::header::AUTHORIZATION, token.clone());
-        }
-        for (name, value) in self.headers.iter().flatten() {
-            request.headers_mut().insert(name.clone(), value.clone());
         }
     }
 }

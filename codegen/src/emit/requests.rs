@@ -318,14 +318,12 @@ fn send_fn(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     } else {
-        // Not an `async fn`: the runtime's `call` is the one async body, boxed (see there). It
-        // takes the builder and makes the request of it (again when a retry is due).
+        // Not an `async fn`: the runtime's `call` is the one async body, boxed (see there).
         quote! {
             /// Sends the request and decodes the answer.
             #[inline]
-            pub fn send(mut self) -> #RUNTIME::Sending<'a, #success, #RESPONSES::#error_type> {
-                let call = ::std::mem::take(&mut self.call);
-                self.client.runtime.call(self, Self::request, call, |response| #dispatch)
+            pub fn send(self) -> #RUNTIME::Sending<'a, #success, #RESPONSES::#error_type> {
+                self.client.runtime.call(self.request(), self.call, |response| #dispatch)
             }
         }
     };

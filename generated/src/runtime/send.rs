@@ -11,7 +11,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::header::HeaderValue;
 
-use super::attempts::{Failed, Retried, RetryStopped, Unanswered};
+use super::attempts::{Failed, RetryStopped, Unanswered};
 use super::client::{CallOptions, Client, Sending};
 use super::deviation::{Deviation, DeviationKind, DeviationSink, observe_operation};
 use super::event::StreamError;
@@ -20,13 +20,9 @@ use super::response::{Error, InvalidRequest, RawResponse, Response};
 use super::stream::{self, Observer, Streaming, Unread};
 
 impl Client {
-    /// A generated operation's whole `send`: sends the request `request` makes of the operation's
-    /// `builder` (or gives the reason it could not make one) as [`Client::send`] does, and
-    /// decodes the answer with `decode`, which matches the operation's statuses.
-    ///
-    /// The request is made again from the builder when a retry is due, so that a call that is
-    /// not retried (nearly every call) copies nothing for a retry, where [`Client::send`] copies
-    /// the request before each attempt that another may follow.
+    /// A generated operation's whole `send`: sends the request its builder made (or gives the
+    /// reason it could not make one) as [`Client::send`] does, and decodes the answer with
+    /// `decode`, which matches the operation's statuses.
     ///
     /// Every operation shares this one async body: an `async fn send` per operation made each
     /// crate lower and check hundreds of state machines that differed only in their decoding,
@@ -36,30 +32,25 @@ impl Client {
     ///
     /// With the `tracing` feature, the call's span covers the decoding too: a body that does not
     /// decode is the call's error.
-    pub fn call<'a, B, T: 'a, E: Send + 'a>(
+    pub fn call<'a, T: 'a, E: Send + 'a>(
         &'a self,
-        builder: B,
-        request: fn(&B) -> Result<Request, InvalidRequest>,
+        request: Result<Request, InvalidRequest>,
         call: CallOptions,
         decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
-    ) -> Sending<'a, T, E>
-    where
-        B: Send + Sync + 'a,
-    {
-        // A request that could not be made fails without the call's machinery.
-        let first = match request(&builder) {
-            Ok(first) => first,
+    ) -> Sending<'a, T, E> {
+        // A request that could not be made fails without the call's machinery, so that the call
+        // holds the request once, as it is, not also as the result it came in.
+        let request = match request {
+            Ok(request) => request,
             Err(invalid) => return Box::pin(async move { Err::<Response<T>, _>(invalid.into()) }),
         };
         Box::pin(async move {
-            let traced = Traced::new(self, &first);
+            let traced = Traced::new(self, &request);
             let attempts = AtomicU32::new(0);
-            let operation = first.operation;
-            let again = || request(&builder);
+            let operation = request.operation;
             // The sending future itself in the span, not a block that holds it and the request
             // beside it: a call's future holds the request once, as reqwest takes it.
-            let sending = self.send_whole(first, &call, &attempts, Retried::Rebuilt(&again));
-            let sent = traced.instrument(sending).await;
+            let sent = traced.instrument(self.send_whole(request, &call, &attempts)).await;
             // Decoded in the span too: a body that does not decode is the call's error.
             let result = traced.in_span(|| match sent {
                 Ok((response, stopped)) => self.decoded(operation, response, stopped, decode),
@@ -176,7 +167,7 @@ impl Client {
     pub async fn send<E>(&self, request: Request, call: &CallOptions) -> Result<RawResponse, Error<E>> {
         let traced = Traced::new(self, &request);
         let attempts = AtomicU32::new(0);
-        let sending = async { Ok(self.send_whole(request, call, &attempts, Retried::Copied).await?) };
+        let sending = async { Ok(self.send_whole(request, call, &attempts).await?) };
         let answered = |(response, stopped): &(RawResponse, _)| (response.status, RetryStopped::traced(stopped));
         let result = traced.instrument(sending).await;
         traced.ended(&attempts, &result, answered);
@@ -191,7 +182,6 @@ impl Client {
         request: Request,
         call: &'r CallOptions,
         attempts: &'r AtomicU32,
-        retried: Retried<'r>,
     ) -> impl Future<Output = Result<(RawResponse, Option<RetryStopped>), Unanswered>> + 'r {
         let limit = self.shared.max_response_bytes;
         // A constant: `from_static` checks its text when it runs, and a `const` runs it once, when compiling.
@@ -201,7 +191,6 @@ impl Client {
             request,
             call,
             accept,
-            retried,
             move |http, mut request: reqwest::Request, time_limit| {
                 // Set only when there is a limit: the first setting allocates the request's extensions.
                 if time_limit.is_some() {
@@ -263,7 +252,6 @@ impl Client {
             request,
             call,
             None,
-            Retried::Copied,
             move |http, request: reqwest::Request, head_limit| {
                 let response = http.execute(request);
                 async move {

@@ -33,15 +33,13 @@ impl<'a> ListItems<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        mut self,
+        self,
     ) -> runtime::Sending<'a, Vec<types::Item>, responses::ListItemsError> {
-        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),

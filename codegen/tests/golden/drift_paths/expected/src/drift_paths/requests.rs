@@ -32,16 +32,12 @@ impl<'a> ListKeys<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        mut self,
-    ) -> runtime::Sending<'a, types::KeyPage, responses::ListKeysError> {
-        let call = ::std::mem::take(&mut self.call);
+    pub fn send(self) -> runtime::Sending<'a, types::KeyPage, responses::ListKeysError> {
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     400..=499 => {
@@ -141,14 +137,12 @@ impl<'a> ExportKeys<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(mut self) -> runtime::Sending<'a, Vec<u8>, responses::ExportKeysError> {
-        let call = ::std::mem::take(&mut self.call);
+    pub fn send(self) -> runtime::Sending<'a, Vec<u8>, responses::ExportKeysError> {
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.bytes(),
                     _ => response.error_json(responses::ExportKeysError::Other),

@@ -45,14 +45,12 @@ impl<'a> RevokeApiKey<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(mut self) -> runtime::Sending<'a, (), responses::RevokeApiKeyError> {
-        let call = ::std::mem::take(&mut self.call);
+    pub fn send(self) -> runtime::Sending<'a, (), responses::RevokeApiKeyError> {
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     204 => response.empty(),
                     _ => Err(response.unexpected()),
@@ -103,14 +101,12 @@ impl<'a> ReadFlows<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(mut self) -> runtime::Sending<'a, (), responses::ReadFlowsError> {
-        let call = ::std::mem::take(&mut self.call);
+    pub fn send(self) -> runtime::Sending<'a, (), responses::ReadFlowsError> {
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.empty(),
                     _ => Err(response.unexpected()),
@@ -155,16 +151,12 @@ impl<'a> ListKeysForAccount<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        mut self,
-    ) -> runtime::Sending<'a, (), responses::ListKeysForAccountError> {
-        let call = ::std::mem::take(&mut self.call);
+    pub fn send(self) -> runtime::Sending<'a, (), responses::ListKeysForAccountError> {
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.empty(),
                     _ => Err(response.unexpected()),

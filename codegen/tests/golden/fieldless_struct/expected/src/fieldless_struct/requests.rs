@@ -40,14 +40,12 @@ impl<'a> Mark<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(mut self) -> runtime::Sending<'a, (), responses::MarkError> {
-        let call = ::std::mem::take(&mut self.call);
+    pub fn send(self) -> runtime::Sending<'a, (), responses::MarkError> {
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     204 => response.empty(),
                     _ => Err(response.unexpected()),
@@ -90,16 +88,12 @@ impl<'a> Signal<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        mut self,
-    ) -> runtime::Sending<'a, types::Signal, responses::SignalError> {
-        let call = ::std::mem::take(&mut self.call);
+    pub fn send(self) -> runtime::Sending<'a, types::Signal, responses::SignalError> {
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),

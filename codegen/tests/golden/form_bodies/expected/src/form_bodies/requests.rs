@@ -73,14 +73,12 @@ impl<'a> CreateCharge<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(mut self) -> runtime::Sending<'a, (), responses::CreateChargeError> {
-        let call = ::std::mem::take(&mut self.call);
+    pub fn send(self) -> runtime::Sending<'a, (), responses::CreateChargeError> {
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.empty(),
                     _ => Err(response.unexpected()),
@@ -128,14 +126,12 @@ impl<'a> CreateUpload<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(mut self) -> runtime::Sending<'a, (), responses::CreateUploadError> {
-        let call = ::std::mem::take(&mut self.call);
+    pub fn send(self) -> runtime::Sending<'a, (), responses::CreateUploadError> {
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.empty(),
                     _ => Err(response.unexpected()),

@@ -47,15 +47,13 @@ impl<'a> ListCustomers<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        mut self,
+        self,
     ) -> runtime::Sending<'a, types::Customer, responses::ListCustomersError> {
-        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),
@@ -105,15 +103,13 @@ impl<'a> ListInvoices<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        mut self,
+        self,
     ) -> runtime::Sending<'a, types::Invoice, responses::ListInvoicesError> {
-        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),

@@ -64,15 +64,13 @@ impl<'a> Summarize<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        mut self,
+        self,
     ) -> runtime::Sending<'a, types::Summary, responses::SummarizeError> {
-        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),
@@ -132,15 +130,13 @@ impl<'a> GetReport<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        mut self,
+        self,
     ) -> runtime::Sending<'a, responses::GetReportSuccess, responses::GetReportError> {
-        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => {
                         response

@@ -41,15 +41,13 @@ impl<'a> CreateJob<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        mut self,
+        self,
     ) -> runtime::Sending<'a, responses::CreateJobSuccess, responses::CreateJobError> {
-        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json_map(responses::CreateJobSuccess::Ok),
                     202 => {

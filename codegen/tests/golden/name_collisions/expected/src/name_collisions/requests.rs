@@ -33,15 +33,13 @@ impl<'a> ListPets<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        mut self,
+        self,
     ) -> runtime::Sending<'a, types::ListPetsResponse2, responses::ListPetsError> {
-        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),
@@ -76,14 +74,12 @@ impl<'a> ListPetsPost<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(mut self) -> runtime::Sending<'a, (), responses::ListPetsPostError> {
-        let call = ::std::mem::take(&mut self.call);
+    pub fn send(self) -> runtime::Sending<'a, (), responses::ListPetsPostError> {
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     201 => response.empty(),
                     _ => Err(response.unexpected()),
@@ -174,14 +170,12 @@ impl<'a> ListClientPets<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(mut self) -> runtime::Sending<'a, (), responses::ListClientPetsError> {
-        let call = ::std::mem::take(&mut self.call);
+    pub fn send(self) -> runtime::Sending<'a, (), responses::ListClientPetsError> {
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     204 => response.empty(),
                     _ => Err(response.unexpected()),

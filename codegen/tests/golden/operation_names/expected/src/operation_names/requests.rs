@@ -33,15 +33,13 @@ impl<'a> Get<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        mut self,
+        self,
     ) -> runtime::Sending<'a, responses::GetSuccess, responses::GetError> {
-        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json_map(responses::GetSuccess::Ok),
                     202 => {
@@ -82,15 +80,13 @@ impl<'a> GetError<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        mut self,
+        self,
     ) -> runtime::Sending<'a, responses::GetErrorSuccess, responses::GetErrorError> {
-        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json_map(responses::GetErrorSuccess::Ok),
                     202 => {
@@ -132,15 +128,13 @@ impl<'a> Error2<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        mut self,
+        self,
     ) -> runtime::Sending<'a, responses::ErrorSuccess, responses::ErrorError> {
-        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json_map(responses::ErrorSuccess::Ok),
                     202 => {
@@ -182,14 +176,12 @@ impl<'a> BuilderGet<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(mut self) -> runtime::Sending<'a, (), responses::BuilderGetError> {
-        let call = ::std::mem::take(&mut self.call);
+    pub fn send(self) -> runtime::Sending<'a, (), responses::BuilderGetError> {
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     204 => response.empty(),
                     _ => Err(response.unexpected()),

@@ -37,15 +37,13 @@ impl<'a> ListThings<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        mut self,
+        self,
     ) -> runtime::Sending<'a, responses::ListThingsSuccess, responses::ListThingsError> {
-        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json_map(responses::ListThingsSuccess::Ok),
                     400 => response.error_json(responses::ListThingsError::BadRequest),
@@ -91,14 +89,12 @@ impl<'a> GetWhole<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(mut self) -> runtime::Sending<'a, (), responses::GetWholeError> {
-        let call = ::std::mem::take(&mut self.call);
+    pub fn send(self) -> runtime::Sending<'a, (), responses::GetWholeError> {
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.empty(),
                     404 => response.error(responses::GetWholeError::NotFound),

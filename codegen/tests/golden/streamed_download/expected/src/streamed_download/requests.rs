@@ -44,16 +44,12 @@ impl<'a> DownloadFile<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        mut self,
-    ) -> runtime::Sending<'a, Vec<u8>, responses::DownloadFileError> {
-        let call = ::std::mem::take(&mut self.call);
+    pub fn send(self) -> runtime::Sending<'a, Vec<u8>, responses::DownloadFileError> {
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.bytes(),
                     _ => response.error_text(responses::DownloadFileError::Other),

@@ -41,16 +41,12 @@ impl<'a> CreateChat<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        mut self,
-    ) -> runtime::Sending<'a, types::Chunk, responses::CreateChatError> {
-        let call = ::std::mem::take(&mut self.call);
+    pub fn send(self) -> runtime::Sending<'a, types::Chunk, responses::CreateChatError> {
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     422 => {
@@ -160,15 +156,13 @@ impl<'a> CreateCompletion<'a> {
     /// Sends the request and decodes the answer.
     #[inline]
     pub fn send(
-        mut self,
+        self,
     ) -> runtime::Sending<'a, types::Chunk, responses::CreateCompletionError> {
-        let call = ::std::mem::take(&mut self.call);
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.json(),
                     _ => Err(response.unexpected()),
@@ -389,16 +383,12 @@ impl<'a> DownloadFile<'a> {
 
     /// Sends the request and decodes the answer.
     #[inline]
-    pub fn send(
-        mut self,
-    ) -> runtime::Sending<'a, Vec<u8>, responses::DownloadFileError> {
-        let call = ::std::mem::take(&mut self.call);
+    pub fn send(self) -> runtime::Sending<'a, Vec<u8>, responses::DownloadFileError> {
         self.client
             .runtime
             .call(
-                self,
-                Self::request,
-                call,
+                self.request(),
+                self.call,
                 |response| match response.status().as_u16() {
                     200 => response.bytes(),
                     _ => Err(response.unexpected()),
