@@ -72,9 +72,11 @@ static LAST_HEAD: Mutex<String> = Mutex::new(String::new());
 
 /// A request's method, path and headers but `host` (which differs by connection), one per line.
 fn head_of<B>(request: &Request<B>) -> String {
+    use std::fmt::Write as _;
     let mut head = format!("{} {}\n", request.method(), request.uri());
     for (name, value) in request.headers().iter().filter(|(name, _)| *name != hyper::header::HOST) {
-        head.push_str(&format!("{name}: {}\n", value.to_str().unwrap_or("(not text)")));
+        // Writing to a `String` does not fail.
+        let _ = writeln!(head, "{name}: {}", value.to_str().unwrap_or("(not text)"));
     }
     head
 }

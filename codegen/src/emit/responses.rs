@@ -42,20 +42,21 @@ pub fn responses_module(api: &Api) -> RustFile<'_> {
 /// The operation's error enum, or the alias naming the enum it shares with an earlier operation.
 fn error_type(api: &Api, op: &Operation, method_link: &str) -> TokenStream {
     match &op.error_enum {
-        ErrorEnum::Own { shared_by: 0 } => {
-            outcome_enum(api, &op.error_type, &op.errors, &format!("The error responses {method_link} declares."))
-        }
         ErrorEnum::Own { shared_by } => {
-            let others = if *shared_by == 1 {
-                "another operation declares".to_string()
-            } else {
-                format!("{shared_by} other operations declare")
+            let others = match shared_by {
+                0 => None,
+                1 => Some("another operation declares".to_string()),
+                n => Some(format!("{n} other operations declare")),
             };
-            let doc = format!(
-                "The error responses {method_link} declares; {others} the same, and their error types \
-                 name this enum."
-            );
-            outcome_enum(api, &op.error_type, &op.errors, &doc)
+            let shared = others
+                .map(|others| format!("; {others} the same, and their error types name this enum"))
+                .unwrap_or_default();
+            outcome_enum(
+                api,
+                &op.error_type,
+                &op.errors,
+                &format!("The error responses {method_link} declares{shared}."),
+            )
         }
         ErrorEnum::NoneDeclared => {
             let docs = own_doc_attrs(&format!(
