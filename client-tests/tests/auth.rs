@@ -159,6 +159,23 @@ async fn one_token_fetch_serves_many_concurrent_calls() {
 }
 
 #[tokio::test]
+async fn a_token_the_api_refuses_is_fetched_again_by_the_next_call() {
+    let (server, client, tokens) = blaxel_with_token_endpoint(3600).await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(401))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    client.delete_api_key_for_service_account("c", "k1").send().await.unwrap_err();
+    client.delete_api_key_for_service_account("c", "k2").send().await.unwrap();
+    client.delete_api_key_for_service_account("c", "k3").send().await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(api_authorizations(&requests), ["Bearer tok-1", "Bearer tok-2", "Bearer tok-2"]);
+    assert_eq!(tokens.issued.load(Ordering::SeqCst), 2, "one fetch after the refusal, not one per call");
+}
+
+#[tokio::test]
 async fn an_expiring_token_is_refreshed() {
     // A one-second token is renewed half-way through its life.
     let (server, client, tokens) = blaxel_with_token_endpoint(1).await;

@@ -31,12 +31,19 @@ where
     P: 'a,
     E: Send + 'a,
 {
+    // The first page's call made in the walk's span, as the later pages' are: a call's span is
+    // made with the call.
+    #[cfg(feature = "tracing")]
+    let span = super::trace::pages_span();
+    #[cfg(feature = "tracing")]
+    let sending = span.in_scope(|| Box::pin(send(first.clone())));
+    #[cfg(not(feature = "tracing"))]
     let sending = Box::pin(send(first.clone()));
     let walk = Walk { send, next, state: State::Sending { request: first, page: sending }, cursors: HashSet::new() };
     Pages {
         walk: Box::new(walk),
         #[cfg(feature = "tracing")]
-        span: super::trace::pages_span(),
+        span,
         #[cfg(feature = "tracing")]
         pages: 0,
     }

@@ -2,15 +2,17 @@
 //! a request made by hand (`Client::send`, `Client::send_streaming`), each in its trace, through
 //! the retry loop (`attempts`), and a whole answer decoded with the deviations it shows.
 
+use std::borrow::Cow;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU32;
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderValue;
 
-use super::attempts::{Failed, RetryStopped, Unanswered};
+use super::attempts::{Failed, RetryStopped, Sent};
 use super::client::{CallOptions, Client, Sending};
 use super::deviation::{Deviation, DeviationKind, DeviationSink, observe_operation};
 use super::event::StreamError;
@@ -23,14 +25,15 @@ impl Client {
     /// reason it could not make one) as [`Client::send`] does, and decodes the answer with
     /// `decode`, which matches the operation's statuses.
     ///
-    /// Every operation shares this one async body: an `async fn send` per operation made each
-    /// crate lower and check hundreds of state machines that differed only in their decoding,
-    /// which is not async. Boxed, a call is a pointer wherever it is held (a caller's future
-    /// that awaits a hundred calls stays small) and is `Send` by its type. One allocation per
-    /// call.
+    /// Every operation shares this one future type (the sending, then the decoding): an
+    /// `async fn send` per operation made each crate lower and check hundreds of state machines
+    /// that differed only in their decoding, which is not async. Boxed, a call is a pointer
+    /// wherever it is held (a caller's future that awaits a hundred calls stays small) and is
+    /// `Send` by its type. One allocation per call.
     ///
-    /// With the `tracing` feature, the call's span covers the decoding too: a body that does not
-    /// decode is the call's error.
+    /// With the `tracing` feature, the call's span is made here, with the call (its parent is
+    /// the span current where `send` is called, as with `#[tracing::instrument]` on an
+    /// `async fn`), and covers the decoding too: a body that does not decode is the call's error.
     pub fn call<'a, T: 'a, E: Send + 'a>(
         &'a self,
         request: Result<Request, InvalidRequest>,
@@ -43,21 +46,12 @@ impl Client {
             Ok(request) => request,
             Err(invalid) => return Box::pin(async move { Err::<Response<T>, _>(invalid.into()) }),
         };
-        Box::pin(async move {
-            let traced = Traced::new(self, &request);
-            let attempts = AtomicU32::new(0);
-            let operation = request.operation;
-            // The sending future itself in the span, not a block that holds it and the request
-            // beside it: a call's future holds the request once, as reqwest takes it.
-            let sent = traced.instrument(self.send_whole(request, &call, &attempts)).await;
-            // Decoded in the span too: a body that does not decode is the call's error.
-            let result = traced.in_span(|| match sent {
-                Ok((response, stopped)) => self.decoded(operation, response, stopped, decode),
-                Err(unanswered) => Err(unanswered.into()),
-            });
-            traced.ended(&attempts, &result, |response| (response.status(), None));
-            result
-        })
+        let traced = Traced::new(self, &request);
+        let operation = request.operation;
+        // The sending made here, not in an `async` block that would keep the request and the
+        // settings it was made from beside it: the call's box holds what is still needed.
+        let sending = self.send_whole(request, Cow::Owned(call));
+        Box::pin(Call { sending, client: self, operation, traced, decode })
     }
 
     /// A streamed operation's whole `send` (server-sent events, or a body read as it comes):
@@ -76,10 +70,11 @@ impl Client {
         decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
     ) -> Result<Response<T>, Error<E>> {
         let traced = Traced::new(self, &request);
-        let attempts = AtomicU32::new(0);
+        let operation = request.operation;
+        let opened = traced.instrument(self.open_stream(request, Cow::Borrowed(call))).await;
+        let attempts = opened.attempts;
         let calling = async {
-            let operation = request.operation;
-            let (mut streaming, stopped) = self.open_stream(request, call, &attempts).await?;
+            let (mut streaming, stopped) = opened.result?;
             if let Some(sink) = &self.shared.deviations {
                 let (api, status) = (self.shared.api, streaming.status().as_u16());
                 streaming.observe(Observer { sink: Arc::clone(sink), api, operation, status });
@@ -101,7 +96,7 @@ impl Client {
             self.decoded(operation, response, stopped, decode)
         };
         let result = traced.instrument(calling).await;
-        traced.ended(&attempts, &result, |response| (response.status(), None));
+        traced.ended(attempts, &result, |response| (response.status(), None));
         result
     }
 
@@ -165,11 +160,10 @@ impl Client {
     /// within the call's timeout, and reads the whole response.
     pub async fn send<E>(&self, request: Request, call: &CallOptions) -> Result<RawResponse, Error<E>> {
         let traced = Traced::new(self, &request);
-        let attempts = AtomicU32::new(0);
-        let sending = async { Ok(self.send_whole(request, call, &attempts).await?) };
+        let Sent { result, attempts } = traced.instrument(self.send_whole(request, Cow::Borrowed(call))).await;
+        let result = result.map_err(Error::from);
         let answered = |(response, stopped): &(RawResponse, _)| (response.status, RetryStopped::traced(stopped));
-        let result = traced.instrument(sending).await;
-        traced.ended(&attempts, &result, answered);
+        traced.ended(attempts, &result, answered);
         let (response, _) = result?;
         Ok(response)
     }
@@ -179,40 +173,32 @@ impl Client {
     fn send_whole<'r>(
         &'r self,
         request: Request,
-        call: &'r CallOptions,
-        attempts: &'r AtomicU32,
-    ) -> impl Future<Output = Result<(RawResponse, Option<RetryStopped>), Unanswered>> + 'r {
+        call: Cow<'r, CallOptions>,
+    ) -> impl Future<Output = Sent<RawResponse>> + 'r {
         let limit = self.shared.max_response_bytes;
         // A constant: `from_static` checks its text when it runs, and a `const` runs it once, when compiling.
         const JSON: HeaderValue = HeaderValue::from_static("application/json");
         let accept = Some(JSON);
-        self.execute(
-            request,
-            call,
-            accept,
-            move |http, mut request: reqwest::Request, time_limit| {
-                // Set only when there is a limit: the first setting allocates the request's extensions.
-                if time_limit.is_some() {
-                    *request.timeout_mut() = time_limit;
-                }
-                // Started here, so that the attempt's future holds reqwest's (a pointer), not the request.
-                let sending = http.execute(request);
-                async move {
-                    let mut response = sending.await?;
-                    let status = response.status();
-                    let url = response.url().clone();
-                    let headers = std::mem::take(response.headers_mut());
-                    let body = stream::read_body(response, limit).await.map_err(|unread| match unread {
-                        Unread::TooLarge { limit } => Failed::TooLarge { status, limit },
-                        // reqwest's own errors, its timeout among them, stay what they are.
-                        Unread::Failed(StreamError::Transport(e)) => Failed::Transport(e),
-                        Unread::Failed(other) => Failed::Stream(other),
-                    })?;
-                    Ok(RawResponse { status, headers, body, url })
-                }
-            },
-            attempts,
-        )
+        self.execute(request, call, accept, move |http, mut request: reqwest::Request, time_limit| {
+            // Set only when there is a limit: the first setting allocates the request's extensions.
+            if time_limit.is_some() {
+                *request.timeout_mut() = time_limit;
+            }
+            // Started here, so that the attempt's future holds reqwest's (a pointer), not the request.
+            let sending = http.execute(request);
+            async move {
+                let mut response = sending.await?;
+                let status = response.status();
+                let body = stream::read_body(&mut response, limit).await.map_err(|unread| match unread {
+                    Unread::TooLarge { limit } => Failed::TooLarge { status, limit },
+                    // reqwest's own errors, its timeout among them, stay what they are.
+                    Unread::Failed(StreamError::Transport(e)) => Failed::Transport(e),
+                    Unread::Failed(other) => Failed::Stream(other),
+                })?;
+                let headers = std::mem::take(response.headers_mut());
+                Ok(RawResponse { status, headers, body, url: response.url().clone() })
+            }
+        })
     }
 
     /// Sends a request as [`Client::send`] does (credentials, headers, retries, hooks), but
@@ -229,11 +215,10 @@ impl Client {
     /// generated code names the media type.
     pub async fn send_streaming<E>(&self, request: Request, call: &CallOptions) -> Result<Streaming, Error<E>> {
         let traced = Traced::new(self, &request);
-        let attempts = AtomicU32::new(0);
-        let sending = async { Ok(self.open_stream(request, call, &attempts).await?) };
+        let Sent { result, attempts } = traced.instrument(self.open_stream(request, Cow::Borrowed(call))).await;
+        let result = result.map_err(Error::from);
         let answered = |(streaming, stopped): &(Streaming, _)| (streaming.status(), RetryStopped::traced(stopped));
-        let result = traced.instrument(sending).await;
-        traced.ended(&attempts, &result, answered);
+        traced.ended(attempts, &result, answered);
         let (streaming, _) = result?;
         Ok(streaming)
     }
@@ -242,29 +227,22 @@ impl Client {
     fn open_stream<'r>(
         &'r self,
         request: Request,
-        call: &'r CallOptions,
-        attempts: &'r AtomicU32,
-    ) -> impl Future<Output = Result<(Streaming, Option<RetryStopped>), Unanswered>> + 'r {
-        let idle_timeout = self.idle_timeout_for(call);
+        call: Cow<'r, CallOptions>,
+    ) -> impl Future<Output = Sent<Streaming>> + 'r {
+        let idle_timeout = self.idle_timeout_for(&call);
         let limit = self.shared.max_response_bytes;
-        self.execute(
-            request,
-            call,
-            None,
-            move |http, request: reqwest::Request, head_limit| {
-                let response = http.execute(request);
-                async move {
-                    let response = match head_limit {
-                        Some(after) => tokio::time::timeout(after, response)
-                            .await
-                            .map_err(|_| Failed::Stream(StreamError::HeadTimeout(after)))??,
-                        None => response.await?,
-                    };
-                    Ok(Streaming::new(response, idle_timeout, limit))
-                }
-            },
-            attempts,
-        )
+        self.execute(request, call, None, move |http, request: reqwest::Request, head_limit| {
+            let response = http.execute(request);
+            async move {
+                let response = match head_limit {
+                    Some(after) => tokio::time::timeout(after, response)
+                        .await
+                        .map_err(|_| Failed::Stream(StreamError::HeadTimeout(after)))??,
+                    None => response.await?,
+                };
+                Ok(Streaming::new(response, idle_timeout, limit))
+            }
+        })
     }
 
     /// The time a whole call may take (for a streamed response, until its head): the call's
@@ -334,7 +312,7 @@ impl Traced {
     #[cfg(feature = "tracing")]
     fn ended<T, E>(
         &self,
-        attempts: &AtomicU32,
+        attempts: u32,
         result: &Result<T, Error<E>>,
         answered: impl FnOnce(&T) -> (StatusCode, Option<&'static str>),
     ) {
@@ -345,16 +323,44 @@ impl Traced {
             }
             Err(error) => (error.status(), super::trace::error_type(error)),
         };
-        super::trace::call_ended(&self.span, attempts.load(std::sync::atomic::Ordering::Relaxed), status, error);
+        super::trace::call_ended(&self.span, attempts, status, error);
     }
 
     /// Without the `tracing` feature, nothing.
     #[cfg(not(feature = "tracing"))]
-    fn ended<T, E>(
-        &self,
-        _: &AtomicU32,
-        _: &Result<T, Error<E>>,
-        _: impl FnOnce(&T) -> (StatusCode, Option<&'static str>),
-    ) {
+    fn ended<T, E>(&self, _: u32, _: &Result<T, Error<E>>, _: impl FnOnce(&T) -> (StatusCode, Option<&'static str>)) {}
+}
+
+pin_project_lite::pin_project! {
+    /// A generated operation's call in flight ([`Client::call`]): the sending, retries and all,
+    /// then the decoding, in the call's span. A future of its own rather than an `async` block,
+    /// which would keep the request and settings the sending was made from for the whole call.
+    struct Call<'a, S, T, E> {
+        #[pin]
+        sending: S,
+        client: &'a Client,
+        operation: &'static Operation,
+        traced: Traced,
+        decode: fn(RawResponse) -> Result<Response<T>, Error<E>>,
+    }
+}
+
+impl<S, T, E> Future for Call<'_, S, T, E>
+where
+    S: Future<Output = Sent<RawResponse>>,
+{
+    type Output = Result<Response<T>, Error<E>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let traced: &Traced = this.traced;
+        let Sent { result, attempts } = ready!(traced.in_span(|| this.sending.poll(cx)));
+        // Decoded in the span too: a body that does not decode is the call's error.
+        let result = traced.in_span(|| match result {
+            Ok((response, stopped)) => this.client.decoded(this.operation, response, stopped, *this.decode),
+            Err(unanswered) => Err(unanswered.into()),
+        });
+        traced.ended(attempts, &result, |response| (response.status(), None));
+        Poll::Ready(result)
     }
 }

@@ -4,16 +4,15 @@
 
 use std::borrow::Cow;
 use std::future::Future;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
 
-use super::auth::{AuthError, Credential, TokenSource};
+use super::auth::{AuthError, Credential, Scheme, TokenSource};
 use super::client::{CallOptions, Client, header_map};
 use super::event::StreamError;
-use super::policy::{self, Attempt, Outcome};
+use super::policy::{self, Attempt, Outcome, RetryPolicy};
 use super::request::{Request, bearer_value};
 use super::response::{Error, InvalidRequest, RawResponse};
 use super::stream::Streaming;
@@ -55,26 +54,28 @@ impl Client {
     /// default and per-call headers, hooks around each attempt, and retries within the call's
     /// timeout; `attempt` sends the request once with the HTTP client given (one that leaves
     /// redirects to the caller when the request asks for that) and the time it may take, and
-    /// reads as much of the answer as its caller wants. `attempts` counts the attempts made.
+    /// reads as much of the answer as its caller wants.
     ///
     /// The answer comes with a [`RetryStopped`] when a retry was due but its wait would have
     /// passed the call's timeout. Generic over the answer only, not over an operation's error
-    /// type: compiled twice, not once per operation.
+    /// type: compiled twice, not once per operation. The call's settings are taken as they
+    /// come, borrowed or owned, so that the future returned borrows nothing but the client: a
+    /// generated operation's call holds it and nothing else of the request.
     pub(super) fn execute<'s, R, Fut>(
         &'s self,
         mut request: Request,
-        call: &'s CallOptions,
+        call: Cow<'s, CallOptions>,
         accept: Option<HeaderValue>,
         attempt: impl Fn(&'s reqwest::Client, reqwest::Request, Option<Duration>) -> Fut + 's,
-        attempts: &'s AtomicU32,
-    ) -> impl Future<Output = Result<(R, Option<RetryStopped>), Unanswered>> + 's
+    ) -> impl Future<Output = Sent<R>> + 's
     where
         R: Answer,
         Fut: Future<Output = Result<R, Failed>>,
     {
         let started = Instant::now();
-        let deadline = self.timeout_for(call).map(|timeout| started + timeout);
-        let attempt_timeout = self.attempt_timeout_for(call);
+        let deadline = self.timeout_for(&call).map(|timeout| started + timeout);
+        let attempt_timeout = self.attempt_timeout_for(&call);
+        let (policy, call_headers) = self.call_settings(call);
         // What the hooks and the trace are told of each attempt; its clock readings are made only
         // for them (for the trace, only when a subscriber may take attempt events).
         #[cfg(feature = "tracing")]
@@ -92,34 +93,30 @@ impl Client {
         let mut request = self.outgoing(request, accept.as_ref());
         async move {
             if let Some(invalid) = invalid {
-                return Err(Unanswered::Invalid(invalid));
+                return Sent { result: Err(Unanswered::Invalid(invalid)), attempts: 0 };
             }
-            let mut token_sources: Vec<&TokenSource> = Vec::new();
-            for scheme in schemes {
-                if let Some(Credential::ClientCredentials(source)) = self.shared.credentials.get(*scheme) {
-                    // The call's timeout bounds the token fetch too: a token endpoint that hangs
-                    // must not hold the call past its deadline.
-                    let token = match deadline {
-                        Some(deadline) => tokio::time::timeout_at(deadline.into(), source.token(&self.shared.http))
-                            .await
-                            .map_err(|_| source.not_answered_in_time())??,
-                        None => source.token(&self.shared.http).await?,
-                    };
-                    // `insert`: the token replaces a default `Authorization` header.
-                    request.headers_mut().insert(reqwest::header::AUTHORIZATION, bearer_value(&token)?);
-                    token_sources.push(source);
-                }
+            let mut token_sources = Vec::new();
+            // Boxed: most calls fetch no token, and a fetch's future in place would make every
+            // call's larger, past the size the allocator keeps at hand.
+            if self.fetches_tokens(schemes)
+                && let Err(unanswered) =
+                    Box::pin(self.fetch_tokens(&mut request, schemes, deadline, &mut token_sources)).await
+            {
+                return Sent { result: Err(unanswered), attempts: 0 };
             }
             // The call's own headers replace any other, a token's included.
-            if !call.headers.is_empty() {
-                for (name, value) in &header_map(&call.headers).map_err(InvalidRequest)? {
-                    request.headers_mut().insert(name.clone(), value.clone());
-                }
+            if let Err(invalid) = put_call_headers(&mut request, &call_headers) {
+                return Sent { result: Err(invalid.into()), attempts: 0 };
             }
-            let policy = call.retry.as_ref().unwrap_or(&self.retry);
             let retries_allowed = policy.allows(request.method());
             let mut retry = 0;
+            // The wait before the next attempt: waited at the top of the loop, where nothing of
+            // the attempt before it is held any more (the future stays the size of one attempt).
+            let mut wait_first = None;
             let (outcome, stopped) = loop {
+                if let Some(wait) = wait_first.take() {
+                    tokio::time::sleep(wait).await;
+                }
                 // A copy for the next attempt; a body that cannot be copied (a stream) is sent once.
                 let next = if retries_allowed && retry < policy.max_retries { copy_for_retry(&request) } else { None };
                 // The attempt's own limit, cut to what is left of the call's. An attempt that runs
@@ -139,7 +136,6 @@ impl Client {
                     hook.before_attempt(&context, &mut request);
                 }
                 let attempt_started = observed.then(Instant::now);
-                attempts.fetch_add(1, Ordering::Relaxed);
                 let outcome = attempt(http, request, time_limit).await;
                 if let Some(attempt_started) = attempt_started {
                     context.elapsed = started.elapsed();
@@ -177,30 +173,91 @@ impl Client {
                     super::trace::retry_past_deadline(context.number, wait, stopped.timeout);
                     break (outcome, Some(stopped));
                 }
-                // Not held through the wait.
-                drop(outcome);
                 for hook in &self.shared.hooks {
                     hook.on_retry(&context, wait);
                 }
                 #[cfg(feature = "tracing")]
                 super::trace::retrying(context.number, wait);
-                tokio::time::sleep(wait).await;
+                wait_first = Some(wait);
                 retry += 1;
-                request = next;
+                request = *next;
             };
+            let attempts = retry + 1;
             let answer = match outcome {
                 Ok(answer) => answer,
-                Err(failed) => return Err(Unanswered::after(failed, stopped)),
+                Err(failed) => return Sent { result: Err(Unanswered::after(failed, stopped)), attempts },
             };
             if answer.status() == StatusCode::UNAUTHORIZED {
                 // The token was refused: the next call fetches a new one.
                 for source in token_sources {
-                    source.invalidate().await;
+                    source.refuse();
                 }
             }
-            Ok((answer, stopped))
+            Sent { result: Ok((answer, stopped)), attempts }
         }
     }
+
+    /// The retry policy and the headers of a call: its own, else the client's policy.
+    fn call_settings<'s>(&'s self, call: Cow<'s, CallOptions>) -> (Cow<'s, RetryPolicy>, Cow<'s, [(String, String)]>) {
+        match call {
+            Cow::Borrowed(call) => {
+                (Cow::Borrowed(call.retry.as_ref().unwrap_or(&self.retry)), Cow::Borrowed(&call.headers))
+            }
+            Cow::Owned(call) => {
+                let policy = call.retry.map_or(Cow::Borrowed(&self.retry), Cow::Owned);
+                (policy, Cow::Owned(call.headers))
+            }
+        }
+    }
+
+    /// Whether one of `schemes` has the client fetch a token (OAuth2 client credentials).
+    fn fetches_tokens(&self, schemes: &[Scheme]) -> bool {
+        schemes
+            .iter()
+            .any(|scheme| matches!(self.shared.credentials.get(*scheme), Some(Credential::ClientCredentials(_))))
+    }
+
+    /// Puts on `request` a token for each scheme that fetches one (within the call's deadline:
+    /// a token endpoint that hangs must not hold the call past it), and adds its source to
+    /// `sources`: a `401` answer marks their tokens refused.
+    async fn fetch_tokens<'s>(
+        &'s self,
+        request: &mut reqwest::Request,
+        schemes: &[Scheme],
+        deadline: Option<Instant>,
+        sources: &mut Vec<&'s TokenSource>,
+    ) -> Result<(), Unanswered> {
+        for scheme in schemes {
+            if let Some(Credential::ClientCredentials(source)) = self.shared.credentials.get(*scheme) {
+                let token = match deadline {
+                    Some(deadline) => tokio::time::timeout_at(deadline.into(), source.token(&self.shared.http))
+                        .await
+                        .map_err(|_| source.not_answered_in_time())??,
+                    None => source.token(&self.shared.http).await?,
+                };
+                // `insert`: the token replaces a default `Authorization` header.
+                request.headers_mut().insert(reqwest::header::AUTHORIZATION, bearer_value(&token)?);
+                sources.push(source);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Puts a call's own headers on its request, replacing any of the same name.
+fn put_call_headers(request: &mut reqwest::Request, call_headers: &[(String, String)]) -> Result<(), InvalidRequest> {
+    if !call_headers.is_empty() {
+        for (name, value) in &header_map(call_headers).map_err(InvalidRequest)? {
+            request.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    Ok(())
+}
+
+/// How sending ended, and after how many attempts (0: none was made).
+pub(super) struct Sent<R> {
+    pub(super) result: Result<(R, Option<RetryStopped>), Unanswered>,
+    pub(super) attempts: u32,
 }
 
 /// A copy of a request not sent yet, for the attempt after it; `None` when its body cannot be
@@ -208,15 +265,18 @@ impl Client {
 /// allocates a map for them even when there are none. A request without a body (most that are
 /// retried) has none to copy: the loop sets an attempt's time limit, and hooks see the request,
 /// only after the copy is made.
-fn copy_for_retry(request: &reqwest::Request) -> Option<reqwest::Request> {
+///
+/// Boxed: held through the attempt, a copy in place would make every call's future larger by a
+/// request, past the size the allocator keeps at hand.
+fn copy_for_retry(request: &reqwest::Request) -> Option<Box<reqwest::Request>> {
     if request.body().is_some() {
         // Copying a body is reqwest's to do.
-        return request.try_clone();
+        return request.try_clone().map(Box::new);
     }
     let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
     *copy.headers_mut() = request.headers().clone();
     *copy.version_mut() = request.version();
-    Some(copy)
+    Some(Box::new(copy))
 }
 
 /// A retry that was due but not made: its wait would have passed the call's timeout.

@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -116,6 +117,10 @@ pub struct TokenSource {
     scopes: Vec<String>,
     /// Held across a fetch, so concurrent callers wait for one fetch instead of starting many.
     cached: tokio::sync::Mutex<Option<CachedToken>>,
+    /// Set when the API refused the cached token; the next [`TokenSource::token`] drops it and
+    /// fetches another. A flag beside the lock, so that a call that was refused marks it
+    /// without waiting for the lock.
+    refused: AtomicBool,
 }
 
 struct CachedToken {
@@ -151,6 +156,7 @@ impl TokenSource {
             client_secret: Secret::new(client_secret),
             scopes,
             cached: tokio::sync::Mutex::new(None),
+            refused: AtomicBool::new(false),
         }
     }
 
@@ -165,6 +171,9 @@ impl TokenSource {
     /// A valid token: the cached one, or a new one from the token endpoint.
     pub async fn token(&self, http: &reqwest::Client) -> Result<Secret, AuthError> {
         let mut cached = self.cached.lock().await;
+        if self.refused.swap(false, Ordering::Relaxed) {
+            *cached = None;
+        }
         if let Some(token) = cached.as_ref()
             && token.refresh_at.is_none_or(|at| Instant::now() < at)
         {
@@ -187,7 +196,12 @@ impl TokenSource {
 
     /// Forgets the cached token, after the API refused it.
     pub async fn invalidate(&self) {
-        *self.cached.lock().await = None;
+        self.refuse();
+    }
+
+    /// Marks the cached token refused: the next [`TokenSource::token`] fetches another.
+    pub(crate) fn refuse(&self) {
+        self.refused.store(true, Ordering::Relaxed);
     }
 
     async fn fetch(&self, http: &reqwest::Client) -> Result<CachedToken, AuthError> {

@@ -460,8 +460,9 @@ const PRESIZE_LIMIT: usize = 1024 * 1024;
 
 /// Reads a whole body for `send`: its time limit is reqwest's, over the whole request, so a
 /// chunk is awaited without one of its own (whose timer would make this future larger, and
-/// every call's with it).
-pub(super) async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Bytes, Unread> {
+/// every call's with it). The response is borrowed, so that the caller holds it once, and
+/// takes its head after.
+pub(super) async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<Bytes, Unread> {
     let mut whole = Whole::new(response.content_length(), limit)?;
     while let Some(chunk) = response.chunk().await.map_err(|e| Unread::Failed(e.into()))? {
         whole.push(chunk)?;
