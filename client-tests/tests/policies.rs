@@ -313,24 +313,22 @@ impl Hook for NumbersAttempts {
     }
 }
 
-#[tokio::test]
-async fn every_attempt_sends_the_request_the_operation_made() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
-    let body: blaxel::types::Agent =
-        serde_json::from_value(json!({"metadata": {"name": "a", "labels": {"team": "x"}}, "spec": {}})).unwrap();
-    let client = blaxel::Client::builder()
+fn client_with_headers_and_hook(server: &MockServer) -> blaxel::Client {
+    blaxel::Client::builder()
         .base_url(server.uri())
         .api_key_auth("k")
         .default_header("x-default", "d")
         .retry(RetryPolicy { retry_non_idempotent: true, ..quick_retries(2) })
         .hook(NumbersAttempts)
         .build()
-        .unwrap();
-    client.create_agent(body).header("x-call", "c").send().await.unwrap_err();
-    let received = server.received_requests().await.unwrap();
+        .unwrap()
+}
+
+/// Fails unless the server received three attempts of one request: the same method, URL, body
+/// and headers, each attempt's hook mark once, and each of `once` once.
+fn assert_three_attempts_alike(received: &[wiremock::Request], once: &[&str]) {
     assert_eq!(received.len(), 3, "the first attempt and two retries");
-    for (number, request) in (1..).zip(&received) {
+    for (number, request) in (1..).zip(received) {
         assert_eq!((&request.method, &request.url), (&received[0].method, &received[0].url));
         assert_eq!(request.body, received[0].body, "attempt {number}'s body");
         // Each attempt's own mark, once: a retry is not made of the request a hook changed.
@@ -340,12 +338,38 @@ async fn every_attempt_sends_the_request_the_operation_made() {
         headers.sort_by_key(|(name, _)| name.as_str());
         first.sort_by_key(|(name, _)| name.as_str());
         assert_eq!(headers, first, "attempt {number}'s headers");
-        for name in ["x-call", "x-default", "accept", "content-type"] {
-            assert_eq!(request.headers.get_all(name).iter().count(), 1, "attempt {number}'s `{name}`");
+        for name in once {
+            assert_eq!(request.headers.get_all(*name).iter().count(), 1, "attempt {number}'s `{name}`");
         }
     }
+}
+
+/// A request with a body (and its media type): each retry sends a copy of the first attempt's.
+#[tokio::test]
+async fn every_attempt_sends_the_request_the_operation_made() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let body: blaxel::types::Agent =
+        serde_json::from_value(json!({"metadata": {"name": "a", "labels": {"team": "x"}}, "spec": {}})).unwrap();
+    let client = client_with_headers_and_hook(&server);
+    client.create_agent(body).header("x-call", "c").send().await.unwrap_err();
+    let received = server.received_requests().await.unwrap();
+    assert_three_attempts_alike(&received, &["x-call", "x-default", "accept", "content-type", "authorization"]);
     let sent: serde_json::Value = serde_json::from_slice(&received[2].body).unwrap();
     assert_eq!(sent["metadata"]["labels"], json!({"team": "x"}));
+}
+
+/// A request without a body or headers of its own: each retry is made again from its method and
+/// URL, with the client's, the credential's and the call's headers put on again.
+#[tokio::test]
+async fn every_retry_made_again_carries_the_headers_of_the_first_attempt() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let client = client_with_headers_and_hook(&server);
+    client.get_agent("a").show_secrets(true).header("x-call", "c").send().await.unwrap_err();
+    let received = server.received_requests().await.unwrap();
+    assert_three_attempts_alike(&received, &["x-call", "x-default", "accept", "authorization"]);
+    assert_eq!(received[2].url.query(), Some("show_secrets=true"), "the query is the URL's");
 }
 
 /// Records what hooks are told, one line per call; clones share the record.

@@ -17,18 +17,38 @@ use super::response::{Error, InvalidRequest, RawResponse};
 use super::stream::Streaming;
 
 impl Client {
-    /// reqwest's request for `request`, with the `Accept` it is sent with unless it names its own,
-    /// and the client's default headers where it has none of the same name.
-    fn outgoing(&self, request: Request, accept: Option<&HeaderValue>) -> reqwest::Request {
-        let mut request = request.finish();
+    /// Puts on an attempt's request the headers the call adds to the operation's own: the
+    /// credentials' headers, the `Accept` it is sent with, and the client's default headers,
+    /// each where the request has none of the same name; then the token fetched for the call
+    /// and the call's own headers, which replace any other.
+    fn put_call_headers(
+        &self,
+        request: &mut reqwest::Request,
+        headers: &CallHeaders<'_>,
+    ) -> Result<(), InvalidRequest> {
+        let map = request.headers_mut();
         // One lookup per header: `entry` finds where it goes and whether it is there.
-        if let Some(accept) = accept {
-            request.headers_mut().entry(reqwest::header::ACCEPT).or_insert_with(|| accept.clone());
+        for scheme in headers.schemes {
+            if let Some((name, value)) = self.shared.credentials.header(*scheme) {
+                map.entry(name).or_insert_with(|| value.clone());
+            }
+        }
+        if let Some(accept) = headers.accept {
+            map.entry(reqwest::header::ACCEPT).or_insert_with(|| accept.clone());
         }
         for (name, value) in &self.shared.default_headers {
-            request.headers_mut().entry(name).or_insert_with(|| value.clone());
+            map.entry(name).or_insert_with(|| value.clone());
         }
-        request
+        if let Some(tokens) = &headers.tokens {
+            // `insert`: the token replaces a default `Authorization` header.
+            map.insert(reqwest::header::AUTHORIZATION, tokens.authorization.clone());
+        }
+        if !headers.call.is_empty() {
+            for (name, value) in &header_map(&headers.call).map_err(InvalidRequest)? {
+                map.insert(name.clone(), value.clone());
+            }
+        }
+        Ok(())
     }
 
     /// Tells the hooks how an attempt ended.
@@ -64,7 +84,7 @@ impl Client {
         &'s self,
         mut request: Request,
         call: Cow<'s, CallOptions>,
-        accept: Option<HeaderValue>,
+        accept: Option<&'static HeaderValue>,
         attempt: impl Fn(&'s reqwest::Client, reqwest::Request, Option<Duration>) -> Fut + 's,
     ) -> impl Future<Output = Sent<R>> + 's
     where
@@ -74,7 +94,7 @@ impl Client {
         let started = Instant::now();
         let deadline = self.timeout_for(&call).map(|timeout| started + timeout);
         let attempt_timeout = self.attempt_timeout_for(&call);
-        let (policy, call_headers) = self.call_settings(call);
+        let (policy, call) = self.call_settings(call);
         // What the hooks and the trace are told of each attempt; its clock readings are made only
         // for them (for the trace, only when a subscriber may take attempt events).
         #[cfg(feature = "tracing")]
@@ -89,22 +109,24 @@ impl Client {
         // Generated operations check their inputs before sending (`Request::checked`); one that
         // set an input after that still sends nothing when it could not be put on.
         let invalid = request.invalid.take();
-        let mut request = self.outgoing(request, accept.as_ref());
+        // A request with no headers or body of its own (most that are retried) is made again
+        // for a retry, from its method and URL; another is copied whole before each attempt.
+        let remade = !request.has_own_headers() && request.inner.body().is_none();
+        let mut request = request.finish();
+        let mut headers = CallHeaders { schemes, accept, tokens: None, call };
         async move {
             if let Some(invalid) = invalid {
                 return Sent { result: Err(Unanswered::Invalid(invalid)), attempts: 0 };
             }
-            let mut token_sources = Vec::new();
             // Boxed: most calls fetch no token, and a fetch's future in place would make every
             // call's larger, past the size the allocator keeps at hand.
-            if self.fetches_tokens(schemes)
-                && let Err(unanswered) =
-                    Box::pin(self.fetch_tokens(&mut request, schemes, deadline, &mut token_sources)).await
-            {
-                return Sent { result: Err(unanswered), attempts: 0 };
+            if self.fetches_tokens(schemes) {
+                match Box::pin(self.fetch_tokens(schemes, deadline)).await {
+                    Ok(tokens) => headers.tokens = tokens,
+                    Err(unanswered) => return Sent { result: Err(unanswered), attempts: 0 },
+                }
             }
-            // The call's own headers replace any other, a token's included.
-            if let Err(invalid) = put_call_headers(&mut request, &call_headers) {
+            if let Err(invalid) = self.put_call_headers(&mut request, &headers) {
                 return Sent { result: Err(invalid.into()), attempts: 0 };
             }
             let retries_allowed = policy.allows(request.method());
@@ -116,8 +138,13 @@ impl Client {
                 if let Some(wait) = wait_first.take() {
                     tokio::time::sleep(wait).await;
                 }
-                // A copy for the next attempt; a body that cannot be copied (a stream) is sent once.
-                let next = if retries_allowed && retry < policy.max_retries { copy_for_retry(&request) } else { None };
+                // What the next attempt sends, made before this one takes the request: the
+                // request again or a copy. A body that cannot be copied (a stream) is sent once.
+                let next = match retries_allowed && retry < policy.max_retries {
+                    true if remade => Some(made_again(&request)),
+                    true => copy_for_retry(&request),
+                    false => None,
+                };
                 // The attempt's own limit, cut to what is left of the call's. An attempt that runs
                 // out of its own time may be retried; one that runs out of the call's ends the call.
                 let left = deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
@@ -180,15 +207,21 @@ impl Client {
                 wait_first = Some(wait);
                 retry += 1;
                 request = *next;
+                // Made again: the call's headers go on as they went on the first attempt's.
+                if remade && let Err(invalid) = self.put_call_headers(&mut request, &headers) {
+                    return Sent { result: Err(invalid.into()), attempts: retry };
+                }
             };
             let attempts = retry + 1;
             let answer = match outcome {
                 Ok(answer) => answer,
                 Err(failed) => return Sent { result: Err(Unanswered::after(failed, stopped)), attempts },
             };
-            if answer.status() == StatusCode::UNAUTHORIZED {
+            if answer.status() == StatusCode::UNAUTHORIZED
+                && let Some(tokens) = &headers.tokens
+            {
                 // The token was refused: the next call fetches a new one.
-                for source in token_sources {
+                for source in &tokens.sources {
                     source.refuse();
                 }
             }
@@ -216,16 +249,14 @@ impl Client {
             .any(|scheme| matches!(self.shared.credentials.get(*scheme), Some(Credential::ClientCredentials(_))))
     }
 
-    /// Puts on `request` a token for each scheme that fetches one (within the call's deadline:
-    /// a token endpoint that hangs must not hold the call past it), and adds its source to
-    /// `sources`: a `401` answer marks their tokens refused.
+    /// A token for each scheme that fetches one, within the call's deadline (a token endpoint
+    /// that hangs must not hold the call past it); `None` when no scheme does.
     async fn fetch_tokens<'s>(
         &'s self,
-        request: &mut reqwest::Request,
         schemes: &[Scheme],
         deadline: Option<Instant>,
-        sources: &mut Vec<&'s TokenSource>,
-    ) -> Result<(), Unanswered> {
+    ) -> Result<Option<Box<Tokens<'s>>>, Unanswered> {
+        let mut tokens: Option<Box<Tokens>> = None;
         for scheme in schemes {
             if let Some(Credential::ClientCredentials(source)) = self.shared.credentials.get(*scheme) {
                 let token = match deadline {
@@ -234,23 +265,39 @@ impl Client {
                         .map_err(|_| source.not_answered_in_time())??,
                     None => source.token(&self.shared.http).await?,
                 };
-                // `insert`: the token replaces a default `Authorization` header.
-                request.headers_mut().insert(reqwest::header::AUTHORIZATION, bearer_value(&token)?);
-                sources.push(source);
+                // Each scheme's token replaces the one before it, as a header of the same name.
+                let authorization = bearer_value(&token)?;
+                match &mut tokens {
+                    Some(tokens) => {
+                        tokens.sources.push(source);
+                        tokens.authorization = authorization;
+                    }
+                    None => tokens = Some(Box::new(Tokens { sources: vec![source], authorization })),
+                }
             }
         }
-        Ok(())
+        Ok(tokens)
     }
 }
 
-/// Puts a call's own headers on its request, replacing any of the same name.
-fn put_call_headers(request: &mut reqwest::Request, call_headers: &[(String, String)]) -> Result<(), InvalidRequest> {
-    if !call_headers.is_empty() {
-        for (name, value) in &header_map(call_headers).map_err(InvalidRequest)? {
-            request.headers_mut().insert(name.clone(), value.clone());
-        }
-    }
-    Ok(())
+/// What a call puts on each attempt's request besides the operation's own headers
+/// ([`Client::put_call_headers`]).
+struct CallHeaders<'s> {
+    /// The schemes whose credentials authorise the request.
+    schemes: &'static [Scheme],
+    /// The media type the answer is asked for, unless the request names its own.
+    accept: Option<&'static HeaderValue>,
+    /// Boxed: most calls fetch none, and every call's future would hold one.
+    tokens: Option<Box<Tokens<'s>>>,
+    /// The call's own headers.
+    call: Cow<'s, [(String, String)]>,
+}
+
+/// The tokens fetched for a call: their sources, whose tokens a `401` answer marks refused,
+/// and the `Authorization` value the last of them made.
+struct Tokens<'s> {
+    sources: Vec<&'s TokenSource>,
+    authorization: HeaderValue,
 }
 
 /// How sending ended, and after how many attempts (0: none was made).
@@ -267,6 +314,9 @@ pub(super) struct Sent<R> {
 ///
 /// Boxed: held through the attempt, a copy in place would make every call's future larger by a
 /// request, past the size the allocator keeps at hand.
+///
+/// Copying the headers is most of a copy's cost (two tables allocated and released when no
+/// retry comes); a request without headers of its own is [`made_again`] instead.
 fn copy_for_retry(request: &reqwest::Request) -> Option<Box<reqwest::Request>> {
     if request.body().is_some() {
         // Copying a body is reqwest's to do.
@@ -276,6 +326,14 @@ fn copy_for_retry(request: &reqwest::Request) -> Option<Box<reqwest::Request>> {
     *copy.headers_mut() = request.headers().clone();
     *copy.version_mut() = request.version();
     Some(Box::new(copy))
+}
+
+/// The request for the attempt after `request`, which has no body and no headers of its own:
+/// its method, URL and version, to which the call's headers are put again. Boxed, as a copy is.
+fn made_again(request: &reqwest::Request) -> Box<reqwest::Request> {
+    let mut again = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *again.version_mut() = request.version();
+    Box::new(again)
 }
 
 /// A retry that was due but not made: its wait would have passed the call's timeout.

@@ -322,6 +322,11 @@ impl Credentials {
         self.stored(scheme).map(|stored| &stored.credential)
     }
 
+    /// The header made for `scheme`'s credential when it was set, if it is sent as one.
+    pub(super) fn header(&self, scheme: Scheme) -> Option<&(HeaderName, HeaderValue)> {
+        self.stored(scheme).and_then(|stored| stored.header.as_ref())
+    }
+
     /// The credential for `scheme` put on `request`.
     pub(super) fn authorize(&self, scheme: Scheme, request: &mut Request) -> Result<(), InvalidRequest> {
         match self.stored(scheme) {
@@ -589,9 +594,12 @@ mod tests {
             .unwrap();
         let same =
             client.request_url(&OPERATION, Method::GET, "https://api.example.com/v0/items?page=2", SECURED).unwrap();
+        // Authorised by the scheme, whose header goes on when the request is sent.
+        assert_eq!(same.schemes.iter().map(|scheme| scheme.name).collect::<Vec<_>>(), ["auth"]);
+        let (name, value) = client.shared.credentials.header(AUTH).unwrap();
+        assert_eq!((name.as_str(), value.to_str().unwrap()), ("authorization", "Bearer t0k"));
         let same = same.finish();
         assert_eq!(same.url().as_str(), "https://api.example.com/v0/items?page=2");
-        assert_eq!(same.headers()["authorization"], "Bearer t0k");
         for elsewhere in [
             "https://evil.example.com/v0/items",
             "http://api.example.com/v0/items",

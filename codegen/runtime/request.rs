@@ -286,16 +286,17 @@ impl Request {
         Ok(())
     }
 
-    /// Puts a credential on the request: its header as the client made it when the credential
-    /// was set (`prepared`), else as made here. Client-credentials tokens are fetched when the
-    /// request is sent, and put on it then.
+    /// Puts a credential on the request. A header the client made when the credential was set
+    /// (`prepared`) goes on when the request is sent, with the client's other headers
+    /// (`Client::put_client_headers`), so that the headers the request holds until then are
+    /// the operation's own; one not made then is made here (it cannot be: this is its error).
+    /// Client-credentials tokens are fetched when the request is sent, and put on it then.
     pub(super) fn authorize(
         &mut self,
         credential: &Credential,
         prepared: Option<&(HeaderName, HeaderValue)>,
     ) -> Result<(), InvalidRequest> {
-        if let Some((name, value)) = prepared {
-            self.inner.headers_mut().insert(name.clone(), value.clone());
+        if prepared.is_some() {
             return Ok(());
         }
         if let Some(header) = credential_header(credential) {
@@ -314,6 +315,13 @@ impl Request {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Whether the request carries headers or cookies of its own (parameters, a body's media
+    /// type, a credential sent as a cookie), which a retry must copy; without them, a retry's
+    /// request is made again from its method and URL, with the client's headers.
+    pub(super) fn has_own_headers(&self) -> bool {
+        !self.inner.headers().is_empty() || !self.cookies.is_empty()
     }
 
     pub(super) fn finish(mut self) -> reqwest::Request {

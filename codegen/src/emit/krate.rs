@@ -159,9 +159,6 @@ const DEPENDENCIES: &[Dependency] = &[
     // Line ends in server-sent events; already in the tree through serde_json.
     dependency("memchr", "2", NeededBy::Client),
     dependency("percent-encoding", "2", NeededBy::Client),
-    // Pin projection for the futures the runtime writes by hand (a call in flight); already in
-    // the tree through tokio.
-    dependency("pin-project-lite", "0.2", NeededBy::Client),
     // No TLS here: a backend feature adds it (see `OPTIONAL_FEATURES`).
     Dependency {
         name: "reqwest",

@@ -323,6 +323,11 @@ impl Credentials {
         self.stored(scheme).map(|stored| &stored.credential)
     }
 
+    /// The header made for `scheme`'s credential when it was set, if it is sent as one.
+    pub(super) fn header(&self, scheme: Scheme) -> Option<&(HeaderName, HeaderValue)> {
+        self.stored(scheme).and_then(|stored| stored.header.as_ref())
+    }
+
     /// The credential for `scheme` put on `request`.
     pub(super) fn authorize(&self, scheme: Scheme, request: &mut Request) -> Result<(), InvalidRequest> {
         match self.stored(scheme) {
