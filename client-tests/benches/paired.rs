@@ -1,5 +1,7 @@
 //! The generated client's cost per request against raw reqwest's, paired: `cargo bench -p
-//! client-tests --bench paired [-- ROUNDS]`.
+//! client-tests --bench paired --no-default-features [-- ROUNDS]` for the client as the
+//! generated crate's default features build it; without `--no-default-features`, with its
+//! `tracing` feature compiled in (and no subscriber), as the span tests need it.
 //!
 //! The `runtime` benchmark times each side in its own run of samples, one after the other; on a
 //! shared machine the two runs' medians drift apart by more than the few per cent being measured.
