@@ -322,14 +322,14 @@ fn copy_for_retry(request: &reqwest::Request) -> Option<Box<reqwest::Request>> {
         // Copying a body is reqwest's to do.
         return request.try_clone().map(Box::new);
     }
-    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    let mut copy = made_again(request);
     *copy.headers_mut() = request.headers().clone();
-    *copy.version_mut() = request.version();
-    Some(Box::new(copy))
+    Some(copy)
 }
 
 /// The request for the attempt after `request`, which has no body and no headers of its own:
-/// its method, URL and version, to which the call's headers are put again. Boxed, as a copy is.
+/// its method, URL and version, to which the call's headers are put again. Boxed, as a copy is
+/// (which starts from it).
 fn made_again(request: &reqwest::Request) -> Box<reqwest::Request> {
     let mut again = reqwest::Request::new(request.method().clone(), request.url().clone());
     *again.version_mut() = request.version();

@@ -288,7 +288,7 @@ impl Request {
 
     /// Puts a credential on the request. A header the client made when the credential was set
     /// (`prepared`) goes on when the request is sent, with the client's other headers
-    /// (`Client::put_client_headers`), so that the headers the request holds until then are
+    /// (`Client::put_call_headers`), so that the headers the request holds until then are
     /// the operation's own; one not made then is made here (it cannot be: this is its error).
     /// Client-credentials tokens are fetched when the request is sent, and put on it then.
     pub(super) fn authorize(
