@@ -5,7 +5,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use vendor_apis::runtime::{Attempt, Error, Hook, Outcome, RawResponse, RetryPolicy, reqwest};
+use vendor_apis::runtime::{
+    self, Attempt, ClientBuilder, Credential, Error, Hook, Method, Outcome, RawResponse, RetryPolicy, Scheme, Secret,
+    reqwest,
+};
 use vendor_apis::{blaxel, devin};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -370,6 +373,30 @@ async fn every_retry_made_again_carries_the_headers_of_the_first_attempt() {
     let received = server.received_requests().await.unwrap();
     assert_three_attempts_alike(&received, &["x-call", "x-default", "accept", "authorization"]);
     assert_eq!(received[2].url.query(), Some("show_secrets=true"), "the query is the URL's");
+}
+
+/// A request with a header of its own and no body (made by hand: the vendored specs declare no
+/// header parameters): each retry sends a copy of the first attempt's, the header once.
+#[tokio::test]
+async fn every_retry_copied_without_a_body_carries_the_headers_of_the_first_attempt() {
+    const BY_HAND: runtime::Operation = runtime::Operation::new("byHand", "/by-hand");
+    const AUTH: Scheme = Scheme::new(0, "auth");
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let client = ClientBuilder::new(server.uri())
+        .credential(AUTH, Credential::Bearer(Secret::new("t0k")))
+        .default_header("x-default", "d")
+        .retry(quick_retries(2))
+        .hook(Arc::new(NumbersAttempts))
+        .build()
+        .unwrap();
+    let mut request = client.request(&BY_HAND, Method::GET, "/x", &[&[AUTH]]).unwrap();
+    request.header("x-param", "p");
+    let mut call = runtime::CallOptions::default();
+    call.header("x-call".into(), "c".into());
+    client.send::<()>(request, &call).await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_three_attempts_alike(&received, &["x-param", "x-call", "x-default", "authorization"]);
 }
 
 /// Records what hooks are told, one line per call; clones share the record.

@@ -111,7 +111,7 @@ impl Client {
         let invalid = request.invalid.take();
         // A request with no headers or body of its own (most that are retried) is made again
         // for a retry, from its method and URL; another is copied whole before each attempt.
-        let remade = !request.has_own_headers() && request.inner.body().is_none();
+        let remade = request.is_method_and_url_only();
         let mut request = request.finish();
         let mut headers = CallHeaders { schemes, accept, tokens: None, call };
         async move {
@@ -256,7 +256,7 @@ impl Client {
         schemes: &[Scheme],
         deadline: Option<Instant>,
     ) -> Result<Option<Box<Tokens<'s>>>, Unanswered> {
-        let mut tokens: Option<Box<Tokens>> = None;
+        let (mut sources, mut authorization): (Vec<&TokenSource>, _) = (Vec::new(), None);
         for scheme in schemes {
             if let Some(Credential::ClientCredentials(source)) = self.shared.credentials.get(*scheme) {
                 let token = match deadline {
@@ -266,17 +266,11 @@ impl Client {
                     None => source.token(&self.shared.http).await?,
                 };
                 // Each scheme's token replaces the one before it, as a header of the same name.
-                let authorization = bearer_value(&token)?;
-                match &mut tokens {
-                    Some(tokens) => {
-                        tokens.sources.push(source);
-                        tokens.authorization = authorization;
-                    }
-                    None => tokens = Some(Box::new(Tokens { sources: vec![source], authorization })),
-                }
+                authorization = Some(bearer_value(&token)?);
+                sources.push(source);
             }
         }
-        Ok(tokens)
+        Ok(authorization.map(|authorization| Box::new(Tokens { sources, authorization })))
     }
 }
 

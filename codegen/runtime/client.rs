@@ -615,6 +615,16 @@ mod tests {
     }
 
     #[test]
+    fn a_credential_a_header_cannot_carry_is_each_request_s_error() {
+        let client = ClientBuilder::new("https://api.example.com")
+            .credential(AUTH, Credential::Bearer(Secret::new("t0k\nx")))
+            .build()
+            .unwrap();
+        let refused = client.request(&OPERATION, Method::GET, "/items", SECURED).unwrap_err();
+        assert!(refused.0.contains("a header cannot carry"), "{refused}");
+    }
+
+    #[test]
     fn the_idle_timeout_defaults_to_the_request_timeout() {
         let mut call = CallOptions::default();
         assert_eq!(call.idle_timeout, None);

@@ -290,8 +290,9 @@ impl Request {
     /// Puts a credential on the request. A header the client made when the credential was set
     /// (`prepared`) goes on when the request is sent, with the client's other headers
     /// (`Client::put_call_headers`), so that the headers the request holds until then are
-    /// the operation's own; one not made then is made here (it cannot be: this is its error).
-    /// Client-credentials tokens are fetched when the request is sent, and put on it then.
+    /// the operation's own. A header credential without one is one a header cannot carry: its
+    /// error is the request's. Client-credentials tokens are fetched when the request is sent,
+    /// and put on it then.
     pub(super) fn authorize(
         &mut self,
         credential: &Credential,
@@ -300,10 +301,8 @@ impl Request {
         if prepared.is_some() {
             return Ok(());
         }
-        if let Some(header) = credential_header(credential) {
-            let (name, value) = header?;
-            self.inner.headers_mut().insert(name, value);
-            return Ok(());
+        if let Some(Err(invalid)) = credential_header(credential) {
+            return Err(invalid);
         }
         match credential {
             Credential::ApiKey { location: ApiKeyLocation::Query, name, value } => {
@@ -312,17 +311,17 @@ impl Request {
             Credential::ApiKey { location: ApiKeyLocation::Cookie, name, value } => {
                 self.cookies.push(format!("{name}={}", value.expose()));
             }
-            // Put on above (a header), or when the request is sent (a client-credentials token).
+            // Put on when the request is sent (a header, a client-credentials token).
             _ => {}
         }
         Ok(())
     }
 
-    /// Whether the request carries headers or cookies of its own (parameters, a body's media
-    /// type, a credential sent as a cookie), which a retry must copy; without them, a retry's
-    /// request is made again from its method and URL, with the client's headers.
-    pub(super) fn has_own_headers(&self) -> bool {
-        !self.inner.headers().is_empty() || !self.cookies.is_empty()
+    /// Whether the request is its method and URL alone: no body, and no headers or cookies of
+    /// its own (parameters, a credential sent as a cookie). A retry of such a request is made
+    /// again from its method and URL, with the call's headers; another's is copied.
+    pub(super) fn is_method_and_url_only(&self) -> bool {
+        self.inner.body().is_none() && self.inner.headers().is_empty() && self.cookies.is_empty()
     }
 
     pub(super) fn finish(mut self) -> reqwest::Request {
